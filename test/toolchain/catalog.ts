@@ -1,0 +1,155 @@
+// What each tool is built from: Go module, main package, version and recipe.
+// Pure data and lookups (no I/O), so tests and binaries.ts can use it freely.
+import {
+  ACTIONLINT_VERSION,
+  AGE_VERSION,
+  ETCD_VERSION,
+  FLUX_CONTROLLER_VERSIONS,
+  FLUX_VERSION,
+  KIND_VERSION,
+  KUBECONFORM_VERSION,
+  KUBERNETES_VERSION,
+  KWOK_VERSION,
+  SOPS_VERSION,
+} from './versions';
+
+export type Tool =
+  | 'etcd'
+  | 'kube-apiserver'
+  | 'kube-controller-manager'
+  | 'kube-scheduler'
+  | 'kubectl'
+  | 'kwokctl'
+  | 'kwok'
+  | 'source-controller'
+  | 'kustomize-controller'
+  | 'helm-controller'
+  | 'notification-controller'
+  | 'flux'
+  | 'kubeconform'
+  | 'actionlint'
+  | 'sops'
+  | 'age'
+  | 'age-keygen'
+  | 'kind';
+
+export type FluxController = keyof typeof FLUX_CONTROLLER_VERSIONS;
+
+/**
+ * How a tool's wrapper module is made:
+ * - `kubernetes`: k8s.io/kubernetes with its staging modules replaced by their published v0.X.Y;
+ * - `flux-controller`: controller + its `/api` module at the same tag, other replaces repeated;
+ * - `flux-cli`: a writable copy of the flux2 module with cmd/flux/manifests generated locally;
+ * - `module`: any other module; local-path replaces become requires of the sibling module's tag.
+ */
+export type Recipe = 'kubernetes' | 'flux-controller' | 'flux-cli' | 'module';
+
+export interface ToolSpec {
+  tool: Tool;
+  module: string; // Go module path
+  version: string; // module version, also the cache key
+  pkg: string; // main package to build
+  recipe: Recipe;
+}
+
+/** Tools whose version follows the Kubernetes version (opts.kubernetesVersion). */
+export const KUBERNETES_TOOLS: readonly Tool[] = [
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'kubectl',
+];
+
+/** The control plane that `--kubernetes` and `--canary` build for other versions. */
+export const CONTROL_PLANE_TOOLS: readonly Tool[] = [
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+];
+
+export const FLUX_CONTROLLERS: readonly FluxController[] = [
+  'source-controller',
+  'kustomize-controller',
+  'helm-controller',
+  'notification-controller',
+];
+
+/**
+ * Every tool in build order: what the static tier needs first (kubectl for kustomize,
+ * kubeconform), then the live tier's control plane, then Flux, then the smaller CLIs.
+ */
+export const BUILD_ORDER: readonly Tool[] = [
+  'kubectl',
+  'kubeconform',
+  'kwokctl',
+  'kwok',
+  'etcd',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'source-controller',
+  'kustomize-controller',
+  'helm-controller',
+  'notification-controller',
+  'flux',
+  'sops',
+  'age',
+  'age-keygen',
+  'actionlint',
+  'kind',
+];
+
+/** The default `npm run cluster:build` set: everything except kind (and canary versions). */
+export const DEFAULT_TOOLS: readonly Tool[] = BUILD_ORDER.filter((t) => t !== 'kind');
+
+export function isTool(name: string): name is Tool {
+  return (BUILD_ORDER as readonly string[]).includes(name);
+}
+
+function fluxControllerSpec(tool: FluxController): ToolSpec {
+  const module = `github.com/fluxcd/${tool}`;
+  // The controllers keep package main at the module root (main.go).
+  return { tool, module, version: FLUX_CONTROLLER_VERSIONS[tool], pkg: module, recipe: 'flux-controller' };
+}
+
+function plainSpec(tool: Tool, module: string, version: string, pkg: string): ToolSpec {
+  return { tool, module, version, pkg, recipe: 'module' };
+}
+
+/** Where a tool comes from. `kubernetesVersion` only matters for KUBERNETES_TOOLS. */
+export function toolSpec(tool: Tool, kubernetesVersion: string = KUBERNETES_VERSION): ToolSpec {
+  if (KUBERNETES_TOOLS.includes(tool)) {
+    const module = 'k8s.io/kubernetes';
+    return { tool, module, version: kubernetesVersion, pkg: `${module}/cmd/${tool}`, recipe: 'kubernetes' };
+  }
+  switch (tool) {
+    case 'source-controller':
+    case 'kustomize-controller':
+    case 'helm-controller':
+    case 'notification-controller':
+      return fluxControllerSpec(tool);
+    case 'flux': {
+      const module = 'github.com/fluxcd/flux2/v2';
+      return { tool, module, version: FLUX_VERSION, pkg: `${module}/cmd/flux`, recipe: 'flux-cli' };
+    }
+    // etcd 3.5+ keeps package main at the server module's root (server/main.go).
+    case 'etcd':
+      return plainSpec(tool, 'go.etcd.io/etcd/server/v3', ETCD_VERSION, 'go.etcd.io/etcd/server/v3');
+    case 'kwokctl':
+    case 'kwok':
+      return plainSpec(tool, 'sigs.k8s.io/kwok', KWOK_VERSION, `sigs.k8s.io/kwok/cmd/${tool}`);
+    case 'kubeconform':
+      return plainSpec(tool, 'github.com/yannh/kubeconform', KUBECONFORM_VERSION, 'github.com/yannh/kubeconform/cmd/kubeconform');
+    case 'actionlint':
+      return plainSpec(tool, 'github.com/rhysd/actionlint', ACTIONLINT_VERSION, 'github.com/rhysd/actionlint/cmd/actionlint');
+    case 'sops':
+      return plainSpec(tool, 'github.com/getsops/sops/v3', SOPS_VERSION, 'github.com/getsops/sops/v3/cmd/sops');
+    case 'age':
+    case 'age-keygen':
+      return plainSpec(tool, 'filippo.io/age', AGE_VERSION, `filippo.io/age/cmd/${tool}`);
+    case 'kind':
+      return plainSpec(tool, 'sigs.k8s.io/kind', KIND_VERSION, 'sigs.k8s.io/kind');
+    default:
+      throw new Error(`unknown tool: ${String(tool)}`);
+  }
+}
