@@ -1,0 +1,92 @@
+// Every tier `npm test` runs, in order. A tier runs, or says why it did not:
+// `skipReason` returning a string turns the whole tier into one loud skip.
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { repoRoot, runCommandCheck, runNodeTests, runPlaywright } from './executors.ts';
+import type { TierResult } from './result.ts';
+
+export interface Tier {
+  name: string;
+  description: string;
+  /** Tiers whose failure makes this one meaningless (it is then skipped, never passed). */
+  needs?: string[];
+  skipReason?: () => string | undefined;
+  run: () => Promise<TierResult>;
+}
+
+const sharedDir = path.resolve(repoRoot, '..', 'shared');
+const seedOverlapTool = path.join(sharedDir, 'tools', 'seed-overlap.mjs');
+
+function commandMissing(command: string): string | undefined {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return undefined;
+  } catch {
+    return `${command} is not installed`;
+  }
+}
+
+export const tiers: Tier[] = [
+  {
+    name: 'typecheck',
+    description: 'tsc --noEmit over the site, harness and examples',
+    run: () => runCommandCheck('typecheck', 'npx', ['tsc', '--noEmit']),
+  },
+  {
+    name: 'lint',
+    description: 'eslint over all TypeScript and JavaScript',
+    run: () => runCommandCheck('lint', 'npx', ['eslint', '.']),
+  },
+  {
+    name: 'spelling',
+    description: 'cspell over the pages and READMEs with the project word list',
+    run: () => runCommandCheck('spelling', 'npx', ['cspell', '--no-progress', '--no-summary', 'docs/**/*.{md,mdx}', 'README.md', 'examples/**/README.md']),
+  },
+  {
+    name: 'seed-overlap',
+    description: 'no passage of the guide repeats a seed document word for word',
+    skipReason: () => (existsSync(seedOverlapTool) ? undefined : `${seedOverlapTool} not found (the shared/ folder is not beside this clone)`),
+    run: () => runCommandCheck('seed-overlap', process.execPath, [seedOverlapTool, '.']),
+  },
+  {
+    name: 'unit',
+    description: 'unit tests of the site code and the harness',
+    run: () => runNodeTests('unit', { patterns: ['src/**/*.test.ts', 'test/**/*.unit.test.ts'] }),
+  },
+  {
+    name: 'demo-app',
+    description: "the demo app's own tests, against the real process",
+    skipReason: () => (existsSync(path.join(repoRoot, 'examples/demo-app/node_modules')) ? undefined : 'examples/demo-app/node_modules is missing: run npm ci (its postinstall installs the demo app)'),
+    run: () => runNodeTests('demo-app', { cwd: path.join(repoRoot, 'examples/demo-app'), patterns: ['test/**/*.test.ts'] }),
+  },
+  {
+    name: 'toolchain',
+    description: 'builds (or finds cached) the pinned Go binaries the static and live tiers use',
+    skipReason: () => commandMissing('go'),
+    run: () => runCommandCheck('toolchain', 'npx', ['tsx', 'test/toolchain/build.ts']),
+  },
+  {
+    name: 'static',
+    description: 'examples parse, build with kustomize, validate against schemas and pass policy',
+    run: () => runNodeTests('static', { patterns: ['test/static/**/*.test.ts'] }),
+  },
+  {
+    name: 'build',
+    description: 'docusaurus build (broken links, anchors and example paths fail it)',
+    run: () => runCommandCheck('build', 'npx', ['docusaurus', 'build']),
+  },
+  {
+    name: 'site',
+    description: 'browser tests in Debian Chromium against the built site',
+    needs: ['build'],
+    skipReason: () => (existsSync('/usr/bin/chromium') ? undefined : '/usr/bin/chromium is missing (apt-get install chromium)'),
+    run: () => runPlaywright('site'),
+  },
+  {
+    name: 'live',
+    description: 'workflow scenarios on local clusters (kwokctl binary runtime + Flux controllers)',
+    needs: ['toolchain'],
+    run: () => runNodeTests('live', { patterns: ['test/scenarios/**/*.test.ts'], serial: true }),
+  },
+];
