@@ -9,6 +9,11 @@ export interface AppConfig {
   greeting: string;
   /** Free-form environment name (staging, production, ...), shown by GET /. */
   environment: string;
+  /** Which cluster and region serve the request, shown by GET / when set. */
+  cluster?: string;
+  region?: string;
+  /** Overrides env LOG_LEVEL, and takes effect on reload without a restart. */
+  logLevel?: string;
   shutdown: {
     /** Keep serving while endpoints controllers remove the pod from Services. */
     preStopDelayMs: number;
@@ -32,7 +37,8 @@ const DEFAULTS = {
   enableSlowEndpoint: false,
 };
 
-const TOP_KEYS = ['greeting', 'environment', 'shutdown', 'enableSlowEndpoint'];
+const TOP_KEYS = ['greeting', 'environment', 'cluster', 'region', 'logLevel', 'shutdown', 'enableSlowEndpoint'];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const SHUTDOWN_KEYS = ['preStopDelayMs', 'drainTimeoutMs'];
 const MAX_DELAY_MS = 600_000;
 
@@ -73,8 +79,11 @@ function validate(value: unknown, problems: string[]): AppConfig | undefined {
   else rejectUnknownKeys(shutdown, SHUTDOWN_KEYS, 'shutdown.', problems);
   const s = isObject(shutdown) ? shutdown : {};
   return {
-    greeting: text(value.greeting, 'greeting', undefined, problems),
-    environment: text(value.environment, 'environment', DEFAULTS.environment, problems),
+    greeting: text(value.greeting, 'greeting', problems) ?? '',
+    environment: text(value.environment, 'environment', problems, DEFAULTS.environment) ?? '',
+    ...optionalText(value, 'cluster', problems),
+    ...optionalText(value, 'region', problems),
+    ...logLevel(value.logLevel, problems),
     shutdown: {
       preStopDelayMs: millis(s.preStopDelayMs, 'shutdown.preStopDelayMs', DEFAULTS.preStopDelayMs, problems),
       drainTimeoutMs: millis(s.drainTimeoutMs, 'shutdown.drainTimeoutMs', DEFAULTS.drainTimeoutMs, problems),
@@ -94,13 +103,30 @@ function rejectUnknownKeys(obj: Record<string, unknown>, allowed: string[], pref
   }
 }
 
-function text(value: unknown, path: string, fallback: string | undefined, problems: string[]): string {
+// Without a fallback the key is required.
+function text(value: unknown, path: string, problems: string[], fallback?: string): string | undefined {
   if (value === undefined && fallback !== undefined) return fallback;
   if (typeof value !== 'string' || value.trim() === '' || value.length > 200) {
     problems.push(`${path}: must be a non-empty string of at most 200 characters`);
-    return '';
+    return undefined;
   }
   return value;
+}
+
+// Absent keys stay absent, so GET / shows only what the operator set.
+function optionalText(obj: Record<string, unknown>, key: 'cluster' | 'region', problems: string[]): Partial<AppConfig> {
+  if (obj[key] === undefined) return {};
+  const value = text(obj[key], key, problems);
+  return value === undefined ? {} : { [key]: value };
+}
+
+function logLevel(value: unknown, problems: string[]): Partial<AppConfig> {
+  if (value === undefined) return {};
+  if (typeof value !== 'string' || !LOG_LEVELS.includes(value)) {
+    problems.push(`logLevel: must be one of ${LOG_LEVELS.join(', ')}`);
+    return {};
+  }
+  return { logLevel: value };
 }
 
 function millis(value: unknown, path: string, fallback: number, problems: string[]): number {

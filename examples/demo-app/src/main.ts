@@ -1,7 +1,7 @@
 // Entry point: validate settings and config (fail fast), then serve.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from './config.js';
+import { loadConfig, type AppConfig } from './config.js';
 import { watchConfig, type ConfigWatcher } from './config-watcher.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const log = createLogger({ level: settings.logLevel, version: settings.version });
   installCrashHandlers(log);
   const { config, text } = await loadConfig(settings.configPath).catch((err: Error) => exitFatal(log, err));
+  applyLogLevel(log, config, settings);
   log.info({ configPath: settings.configPath, environment: config.environment }, 'config loaded');
   const build = { version: settings.version, commit: settings.commit };
   const tracing = await startTracing({ otlpEndpoint: settings.otlpEndpoint, version: settings.version }, log);
@@ -61,6 +62,7 @@ function startConfigWatcher(settings: Settings, text: string, state: AppState, m
     pollIntervalMs: settings.configPollIntervalMs,
     onReload(config) {
       state.config = config;
+      applyLogLevel(log, config, settings);
       state.configStatus = { ok: true, loadedAt: new Date().toISOString() };
       metrics.configReloads.inc({ result: 'success' });
       metrics.configLastReloadOk.set(1);
@@ -76,6 +78,12 @@ function startConfigWatcher(settings: Settings, text: string, state: AppState, m
       log.warn({ error: err.message }, 'config directory watch failed; relying on polling');
     },
   });
+}
+
+// The config file's logLevel wins over env LOG_LEVEL, so an operator can turn
+// on debug logging with a ConfigMap edit and no restart.
+function applyLogLevel(log: Logger, config: AppConfig, settings: Settings): void {
+  log.level = config.logLevel ?? settings.logLevel;
 }
 
 function listen(server: Server, settings: Settings, log: Logger): Promise<void> {

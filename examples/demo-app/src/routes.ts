@@ -31,7 +31,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 function greet(_req: IncomingMessage, res: ServerResponse, { state }: RouteContext): void {
-  sendJson(res, 200, { message: state.config.greeting, environment: state.config.environment });
+  const { greeting, environment, cluster, region } = state.config;
+  sendJson(res, 200, { message: greeting, environment, cluster, region });
 }
 
 // Liveness: answering at all proves the process is up and its event loop is

@@ -1,6 +1,7 @@
 // Process settings come from environment variables: they describe *where* the
 // process runs (port, paths, build identity). Behaviour that operators change
 // at runtime lives in the mounted config file instead (see config.ts).
+import { LOG_LEVELS } from './config.js';
 
 export interface Settings {
   port: number;
@@ -18,8 +19,6 @@ export interface Settings {
 }
 
 export class SettingsError extends Error {}
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 type Env = Record<string, string | undefined>;
 
