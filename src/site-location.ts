@@ -1,0 +1,47 @@
+/**
+ * Where the site is published. GitHub Pages decides the host and the path
+ * prefix, so CI passes them in (from actions/configure-pages); everything
+ * else (local builds, tests, benchmarks) falls back to the same defaults,
+ * which keeps the build, the test server and the sitemap in agreement.
+ */
+export type SiteLocation = {
+  /** Scheme and host, no trailing slash, e.g. https://org.github.io */
+  url: string;
+  /** Path prefix with a leading and trailing slash, e.g. /repo/ */
+  baseUrl: string;
+  organizationName: string;
+  projectName: string;
+};
+
+type Env = Record<string, string | undefined>;
+
+const DEFAULT_ORG = 'gitops-field-guide';
+const DEFAULT_REPO = 'gitops-field-guide';
+
+/** Docusaurus requires exactly one slash at each end of baseUrl. */
+export function normalizeBaseUrl(raw: string): string {
+  const trimmed = raw.trim().replace(/^\/+|\/+$/g, '');
+  return trimmed === '' ? '/' : `/${trimmed}/`;
+}
+
+/**
+ * configure-pages reports base_url as a full URL ("https://o.github.io/r"),
+ * so SITE_URL may carry a path: split it into origin and base path.
+ */
+function splitUrl(raw: string): {origin: string; path: string} {
+  const parsed = new URL(raw);
+  return {origin: parsed.origin, path: parsed.pathname};
+}
+
+export function siteLocation(env: Env = process.env): SiteLocation {
+  const organizationName = env.GITHUB_ORG || DEFAULT_ORG;
+  const projectName = env.GITHUB_REPO || DEFAULT_REPO;
+  const fromUrl = splitUrl(env.SITE_URL || `https://${organizationName}.github.io`);
+  const basePath = env.BASE_URL ?? (fromUrl.path !== '/' ? fromUrl.path : `/${projectName}/`);
+  return {
+    url: fromUrl.origin,
+    baseUrl: normalizeBaseUrl(basePath),
+    organizationName,
+    projectName,
+  };
+}
