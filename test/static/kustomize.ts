@@ -116,5 +116,7 @@ function cleanError(stderr: string, wrapper: string): string {
   if (m) text = m[1].replaceAll('\\"', '"');
   // The wrapper's own layer adds nothing a reader needs.
   text = text.replace(/^accumulating resources: accumulation err='accumulating resources from '[^']*': '[^']*' must resolve to a file': recursed accumulation of path '[^']*': /, '');
+  // kustomize repeats a missing file's error as "must build at directory: …"; once is enough.
+  text = text.replace(/': must build at directory: not a valid directory: .*$/, "'");
   return text;
 }

@@ -1,0 +1,57 @@
+// The static tier over examples/: every check of analyze.ts must find nothing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze, findingsOf, type Analysis } from './analyze.ts';
+import { formatFindings } from './findings.ts';
+import { POLICY_RULES } from './policy.ts';
+import { staticSetup } from './setup.ts';
+import { EXAMPLES_DIR, display } from './tree.ts';
+
+const setup = await staticSetup();
+const skip = 'skip' in setup ? setup.skip : undefined;
+const analysis: Analysis | undefined = 'skip' in setup ? undefined : analyze(EXAMPLES_DIR, setup.tools, setup.schemas);
+
+function none(check: Parameters<typeof findingsOf>[1], filter: (f: ReturnType<typeof findingsOf>[number]) => boolean = () => true): void {
+  const found = findingsOf(analysis!, check).filter(filter);
+  assert.equal(found.length, 0, `\n${formatFindings(found)}\n`);
+}
+
+test('every YAML file under examples/ parses (multi-document)', { skip }, (t) => {
+  assert.ok(analysis!.yamlFiles.length > 0, 'no YAML files found under examples/');
+  for (const n of analysis!.notYaml) t.diagnostic(`not parsed as YAML: ${n.file}: ${n.reason}`);
+  none('yaml');
+});
+
+test('every kustomization under examples/ builds with kustomize', { skip }, (t) => {
+  assert.ok(analysis!.builds.size > 0, 'no kustomization directories found');
+  for (const n of analysis!.notBuilt) t.diagnostic(`not built on its own: ${n.dir}: ${n.reason}`);
+  t.diagnostic(`${analysis!.builds.size} kustomizations built`);
+  none('kustomize');
+});
+
+test('every cluster renders the way Flux applies it (root, then each spec.path, with substitutions)', { skip }, (t) => {
+  assert.ok(analysis!.clusters.length > 0, 'no flux-system/gotk-sync.yaml found');
+  for (const c of analysis!.clusters) {
+    t.diagnostic(`cluster ${c.cluster.name} (${display(c.cluster.repoRoot)}): ${c.kustomizations.map((k) => `${k.name}=${k.objects.length}`).join(', ')} objects`);
+  }
+  none('flux');
+});
+
+test('every rendered object validates against the Kubernetes and Flux schemas (kubeconform -strict, offline)', { skip }, (t) => {
+  const v = analysis!.validation!;
+  for (const source of setup && 'schemas' in setup ? setup.schemas.sources : []) t.diagnostic(`schemas from ${source}`);
+  for (const s of v.skipped) t.diagnostic(`schema check skipped for ${s.object} (${s.file}): ${s.reason}`);
+  assert.ok(v.validated > 0, 'kubeconform validated nothing');
+  t.diagnostic(`${v.validated} objects valid, ${v.skipped.length} skipped by kind`);
+  none('schema');
+});
+
+for (const rule of POLICY_RULES) {
+  test(`policy ${rule.id}: ${rule.message}`, { skip }, () => {
+    none('policy', (f) => f.rule === rule.id);
+  });
+}
+
+test('no file under examples/ holds something that looks like a credential', { skip }, () => {
+  none('secrets');
+});
