@@ -1,0 +1,69 @@
+/**
+ * Docusaurus plugin "verification-status": at build time, looks at every example path the
+ * committed report (src/data/verification-report.json) mentions and records what the checkout
+ * holds now: whether the path exists, its content digest, and its last commit. The badges
+ * compare these with what each result was recorded against, so an example edited after its
+ * last verification shows "stale" instead of "verified".
+ *
+ * Register in docusaurus.config.ts:  plugins: [..., verificationStatusPlugin]
+ * (import verificationStatusPlugin from './src/components/VerificationStatus/plugin').
+ * Without it the badges cannot compare anything and show every result as stale.
+ *
+ * Node-only: components must import types from here, never values.
+ */
+import {existsSync, readFileSync} from 'node:fs';
+import path from 'node:path';
+import type {LoadContext, Plugin} from '@docusaurus/types';
+import {exampleDigest} from '../../../test/report/digest';
+import {lastCommitFor} from '../../../test/report/git';
+import {validateReport} from '../../../test/report/merge';
+import type {CurrentExample} from './status';
+import {DEFAULT_MAX_AGE_DAYS} from './status';
+
+export const PLUGIN_NAME = 'verification-status';
+export const SNAPSHOT = path.join('src', 'data', 'verification-report.json');
+
+export interface VerificationPluginData {
+  /** Build time (ms since epoch): the "now" of server rendering. */
+  builtAt: number;
+  maxAgeDays: number;
+  /** Example path -> what the checkout holds now. */
+  current: Record<string, CurrentExample>;
+}
+
+export interface VerificationPluginOptions {
+  maxAgeDays?: number;
+}
+
+/** Reads the snapshot and the checkout; pure apart from file and git reads. */
+export function loadVerificationData(siteDir: string, options: VerificationPluginOptions = {}, now = Date.now()): VerificationPluginData {
+  const file = path.join(siteDir, SNAPSHOT);
+  const report = existsSync(file)
+    ? validateReport(JSON.parse(readFileSync(file, 'utf8')), file)
+    : {schemaVersion: 1 as const, updatedAt: null, entries: []};
+  const current: Record<string, CurrentExample> = {};
+  for (const example of new Set(report.entries.map((e) => e.example))) {
+    const digest = exampleDigest(siteDir, example);
+    const lastCommit = digest ? lastCommitFor(siteDir, example) : undefined;
+    current[example] = {exists: digest !== undefined, ...(digest ? {digest} : {}), ...(lastCommit ? {lastCommit} : {})};
+  }
+  return {builtAt: now, maxAgeDays: options.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS, current};
+}
+
+export default function verificationStatusPlugin(
+  context: LoadContext,
+  options: VerificationPluginOptions = {},
+): Plugin<VerificationPluginData> {
+  return {
+    name: PLUGIN_NAME,
+    async loadContent() {
+      return loadVerificationData(context.siteDir, options);
+    },
+    async contentLoaded({content, actions}) {
+      actions.setGlobalData(content);
+    },
+    getPathsToWatch() {
+      return [path.join(context.siteDir, SNAPSHOT), path.join(context.siteDir, 'examples', '**', '*')];
+    },
+  };
+}
