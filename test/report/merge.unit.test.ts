@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exampleDigest } from './digest';
 import { emptyReport, mergeIntoSnapshot, newestPerKey, serialiseReport, validateReport } from './merge';
-import { readRunReport, recordResult, recordSkip, verify } from './record';
+import { readRunReport, recordSkip, verify } from './record';
 import { entryKey, type VerificationEntry, type VerificationReport } from './schema';
 
 const C1 = 'a'.repeat(40);
