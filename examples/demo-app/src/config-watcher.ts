@@ -43,6 +43,11 @@ export function watchConfig(opts: ConfigWatcherOptions): ConfigWatcher {
     try {
       text = await readConfigFile(opts.file);
     } catch (err) {
+      // A marker no real file content can equal: reports an unreadable file
+      // once, and makes the next successful read count as a change.
+      const marker = `\0unreadable: ${(err as Error).message}`;
+      if (marker === lastText) return;
+      lastText = marker;
       return opts.onInvalid(err as Error);
     }
     if (text === lastText) return;

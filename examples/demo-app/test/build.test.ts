@@ -36,3 +36,20 @@ function assertOnlyProductionImports(): void {
     }
   }
 }
+
+// Docker cannot run here, so check what the build would need from the context.
+test('the Dockerfile copies files that exist and are not excluded by .dockerignore', () => {
+  const dockerfile = readFileSync(join(APP_DIR, 'Dockerfile'), 'utf8');
+  const ignored = readFileSync(join(APP_DIR, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  const copies = [...dockerfile.matchAll(/^COPY (?!--from)(.+)$/gm)].map((m) => (m[1] ?? '').split(/\s+/).slice(0, -1));
+  assert.ok(copies.length > 0);
+  for (const source of copies.flat()) {
+    assert.ok(existsSync(join(APP_DIR, source)), `Dockerfile copies ${source}, which does not exist`);
+    assert.ok(!ignored.includes(source), `Dockerfile copies ${source}, which .dockerignore excludes`);
+  }
+  assert.match(dockerfile, /^CMD \["node", "dist\/main\.js"\]$/m);
+  assert.match(dockerfile, /^USER 10001:10001$/m);
+});
