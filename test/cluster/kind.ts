@@ -1,0 +1,399 @@
+// The kind provider: a real cluster in Docker containers (kindest/node images), with Flux
+// installed in the cluster the way Flux's docs say (`flux install` with the pinned flux CLI).
+// It needs a Docker engine, so it runs on a laptop or on GitHub Actions, never on the machines
+// that have no container runtime: there unavailableReason() says why and every test skips.
+//
+// Reaching the git server from pods. The live tier's git server listens on the host's
+// 127.0.0.1, which is the pods' own loopback inside kind, so source-controller could never
+// fetch from it. In the kind tier (only there) the git server must listen on the gateway of
+// kind's Docker network instead (the host's address on that bridge, e.g. 172.18.0.1): pods
+// reach it through their node, which masquerades the traffic. `cluster.gitHost` is that
+// address; the scenario starts the git server bound to it and gives Flux its URL. This needs a
+// Linux Docker engine (GitHub Actions, Linux laptops); with Docker Desktop the gateway is not
+// the host, and `KIND_GIT_HOST` can name the address that is (e.g. the host's LAN address).
+// The local tier keeps binding 127.0.0.1.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { parse as parseYaml } from 'yaml';
+import { ensureTools, hasTool, toolPath, type Tool } from '../toolchain/binaries';
+import { FLUX_VERSION, KIND_VERSION, KUBERNETES_VERSION } from '../toolchain/versions';
+import { keptLogsRoot, makeRunDir } from './paths';
+import { runCommand } from './process';
+import type { Cluster, ClusterProvider, StartOptions, StopOptions, StopReport } from './provider';
+
+/** The kind release the node images below were built for (must equal KIND_VERSION). */
+export const KIND_IMAGES_RELEASE = 'v0.33.0';
+
+/**
+ * kindest/node images per Kubernetes minor, exactly as kind v0.33.0's release notes list them
+ * ("Images pre-built for this release", github.com/kubernetes-sigs/kind/releases/tag/v0.33.0).
+ * kind only supports an image with the release that built it, and a tag can be re-pushed for a
+ * later release: the digest is what guarantees the image. v1.37.0's digest is also the default
+ * image in kind v0.33.0's pkg/apis/config/defaults/image.go.
+ */
+export const KIND_NODE_IMAGES: Readonly<Record<string, { version: string; digest: string }>> = {
+  '1.34': { version: 'v1.34.11', digest: 'sha256:44e222ee2132dab25ff87301682f89eb82c7880ea3a1bf543bfe9708fd08d67d' },
+  '1.35': { version: 'v1.35.8', digest: 'sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0' },
+  '1.36': { version: 'v1.36.4', digest: 'sha256:099e049362a1526b2db71494e1947aae99bd16290d7c895f2b7ea312e3cbfaed' },
+  '1.37': { version: 'v1.37.0', digest: 'sha256:a1ed56cfb0e7b93589bdf97c8cd566405a265939e3620fc4f5de89adff580ae5' },
+};
+
+/** What the kind provider runs: the kind CLI and the flux CLI (kubectl is not needed). */
+export const KIND_TOOLS: Tool[] = ['kind', 'flux'];
+
+/** `1.35` from `v1.35.4`, `1.35.4`, `v1.35` or `1.35`. */
+export function kubernetesMinor(version: string): string {
+  const match = /^v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?$/.exec(version.trim());
+  if (!match) throw new Error(`"${version}" is not a Kubernetes version (expected v1.X.Y, 1.X.Y or 1.X)`);
+  return `${match[1]}.${match[2]}`;
+}
+
+export interface NodeImage {
+  minor: string;
+  /** The exact Kubernetes version the image runs (what the report records). */
+  kubernetesVersion: string;
+  /** `kindest/node:vX.Y.Z@sha256:…` */
+  image: string;
+}
+
+/**
+ * The node image for a Kubernetes version. kind publishes one image per minor per release, so
+ * the patch is the image's, not the requested one: `v1.36.3` runs `v1.36.4`. Default: the minor
+ * of the toolchain's KUBERNETES_VERSION.
+ */
+export function kindNodeImage(kubernetesVersion: string = KUBERNETES_VERSION): NodeImage {
+  const minor = kubernetesMinor(kubernetesVersion);
+  const pinned = KIND_NODE_IMAGES[minor];
+  if (!pinned) {
+    throw new Error(
+      `kind ${KIND_IMAGES_RELEASE} has no pinned node image for Kubernetes ${minor} (requested ${kubernetesVersion}); ` +
+        `pinned minors: ${Object.keys(KIND_NODE_IMAGES).join(', ')} (test/cluster/kind.ts)`,
+    );
+  }
+  return { minor, kubernetesVersion: pinned.version, image: `kindest/node:${pinned.version}@${pinned.digest}` };
+}
+
+/** A kind cluster name for a logical cluster name: `fg-<name>-<suffix>`, valid for kind and Docker. */
+export function kindClusterName(name: string, suffix: string = randomBytes(2).toString('hex')): string {
+  const base = name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '') || 'cluster';
+  return `fg-${base.slice(0, 24)}-${suffix}`;
+}
+
+/**
+ * The kind config file: one control-plane node, API server on 127.0.0.1 with a random port
+ * (so several clusters can run side by side and nothing listens beyond loopback).
+ */
+export function kindClusterConfig(opts: { kindName: string }): string {
+  return [
+    'kind: Cluster',
+    'apiVersion: kind.x-k8s.io/v1alpha4',
+    `name: ${opts.kindName}`,
+    'networking:',
+    '  apiServerAddress: "127.0.0.1"',
+    '  apiServerPort: 0',
+    'nodes:',
+    '  - role: control-plane',
+    '',
+  ].join('\n');
+}
+
+export interface KindCreatePlan {
+  kindName: string;
+  image: string;
+  configPath: string;
+  kubeconfigPath: string;
+  /** How long kind waits for the control-plane node to be Ready. */
+  waitSeconds: number;
+}
+
+export function kindCreateArgs(plan: KindCreatePlan): string[] {
+  return [
+    'create', 'cluster',
+    '--name', plan.kindName,
+    '--image', plan.image,
+    '--config', plan.configPath,
+    '--kubeconfig', plan.kubeconfigPath,
+    '--wait', `${plan.waitSeconds}s`,
+  ];
+}
+
+export function kindDeleteArgs(plan: Pick<KindCreatePlan, 'kindName' | 'kubeconfigPath'>): string[] {
+  return ['delete', 'cluster', '--name', plan.kindName, '--kubeconfig', plan.kubeconfigPath];
+}
+
+export function kindExportLogsArgs(kindName: string, dir: string): string[] {
+  return ['export', 'logs', dir, '--name', kindName];
+}
+
+/**
+ * `flux install` at the pinned Flux distribution: the four controllers of the live tier, waiting
+ * for them to be ready. `--version` makes the CLI use its embedded manifests when it is that
+ * version, and download that release's manifests otherwise, so the result is the release's own
+ * install either way.
+ */
+export function fluxInstallArgs(kubeconfigPath: string, version: string = FLUX_VERSION): string[] {
+  return [
+    'install',
+    `--version=${version}`,
+    '--components=source-controller,kustomize-controller,helm-controller,notification-controller',
+    `--kubeconfig=${kubeconfigPath}`,
+    '--timeout=5m',
+  ];
+}
+
+/** `flux check` after the install: controllers running and CRDs at the expected versions. */
+export function fluxCheckArgs(kubeconfigPath: string): string[] {
+  return ['check', `--kubeconfig=${kubeconfigPath}`, '--timeout=3m'];
+}
+
+/**
+ * The first IPv4 gateway from `docker network inspect kind --format '{{json .IPAM.Config}}'`
+ * output, or undefined.
+ */
+export function gatewayFromIpamConfig(json: string): string | undefined {
+  let configs: unknown;
+  try {
+    configs = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(configs)) return undefined;
+  for (const config of configs) {
+    const gateway = (config as { Gateway?: unknown })?.Gateway;
+    if (typeof gateway === 'string' && /^\d{1,3}(\.\d{1,3}){3}$/.test(gateway)) return gateway;
+  }
+  return undefined;
+}
+
+/** What kindUnavailableReason() asks the machine; replaced by fakes in unit tests. */
+export interface KindProbe {
+  /** undefined when `docker info` works, else what it said. */
+  dockerProblem(): string | undefined;
+  hasTool(tool: Tool): boolean;
+  /** True when `go` can build a missing tool. */
+  hasGo(): boolean;
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n').find((l) => l.trim())?.trim() ?? '';
+}
+
+export const machineProbe: KindProbe = {
+  dockerProblem() {
+    try {
+      execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+      return undefined;
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException & { stderr?: Buffer };
+      if (e.code === 'ENOENT') return 'the docker CLI is not installed';
+      const said = firstLine(e.stderr?.toString('utf8') ?? '') || e.message;
+      return `docker info failed: ${said}`;
+    }
+  },
+  hasTool: (tool) => hasTool(tool),
+  hasGo() {
+    try {
+      execFileSync('go', ['version'], { stdio: 'ignore', timeout: 20_000 });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+};
+
+/**
+ * Why kind clusters cannot start here, or undefined. Checks the Docker engine (`docker info`),
+ * the kind and flux binaries (built, or buildable with Go), and that the requested Kubernetes
+ * minor has a pinned node image. Image pulls are not probed: a registry that refuses them makes
+ * `kind create cluster` fail with its own message.
+ */
+export function kindUnavailableReason(opts: { kubernetesVersion?: string } = {}, probe: KindProbe = machineProbe): string | undefined {
+  const reasons: string[] = [];
+  const docker = probe.dockerProblem();
+  if (docker) reasons.push(`no Docker engine (${docker}); kind runs its nodes as Docker containers`);
+  const missing = KIND_TOOLS.filter((t) => !probe.hasTool(t));
+  if (missing.length && !probe.hasGo()) {
+    reasons.push(`${missing.join(' and ')} not built and no Go toolchain to build them (npm run cluster:build -- --kind)`);
+  }
+  try {
+    kindNodeImage(opts.kubernetesVersion);
+  } catch (error) {
+    reasons.push((error as Error).message);
+  }
+  return reasons.length ? `kind tier unavailable: ${reasons.join('; ')}` : undefined;
+}
+
+/** The API server URL of the kubeconfig's current context. */
+export function serverFromKubeconfig(text: string): string {
+  const config = parseYaml(text) as {
+    'current-context'?: string;
+    contexts?: { name: string; context: { cluster: string } }[];
+    clusters?: { name: string; cluster: { server: string } }[];
+  };
+  const context = config.contexts?.find((c) => c.name === config['current-context']);
+  const cluster = config.clusters?.find((c) => c.name === context?.context.cluster);
+  if (!cluster?.cluster.server) throw new Error('kubeconfig has no server for its current context');
+  return cluster.cluster.server;
+}
+
+export interface KindStartOptions extends StartOptions {
+  /** Run `flux install` + `flux check` after the cluster is up (default true). */
+  installFlux?: boolean;
+}
+
+export interface KindCluster extends Cluster {
+  provider: 'kind';
+  /** The Docker-level cluster name (`kind get clusters`). */
+  kindName: string;
+  /** The node image and the Kubernetes version it runs. */
+  nodeImage: NodeImage;
+  /** Kubernetes version the cluster runs (the image's, e.g. v1.36.4). */
+  kubernetesVersion: string;
+  /** Flux runs in the cluster (installed by `flux install`), not as local processes. */
+  fluxInCluster: boolean;
+  fluxVersion?: string;
+  /** The address a git server must listen on for pods to reach it (see the top of this file). */
+  gitHost: string;
+}
+
+async function runLogged(tool: Tool, args: string[], logFile: string, timeoutMs: number): Promise<string> {
+  const result = await runCommand(toolPath(tool), args, { logFile, timeoutMs });
+  if (result.code !== 0) {
+    throw new Error(`${tool} ${args.join(' ')} exited ${result.code} (log: ${logFile}):\n${result.output.trim().split('\n').slice(-30).join('\n')}`);
+  }
+  return result.output;
+}
+
+async function kindGateway(env: NodeJS.ProcessEnv): Promise<string> {
+  if (env.KIND_GIT_HOST) return env.KIND_GIT_HOST;
+  const result = await runCommand('docker', ['network', 'inspect', 'kind', '--format', '{{json .IPAM.Config}}'], { timeoutMs: 20_000 });
+  const gateway = result.code === 0 ? gatewayFromIpamConfig(result.output.trim()) : undefined;
+  if (!gateway) throw new Error(`could not read the IPv4 gateway of Docker network "kind": ${result.output.trim()}`);
+  return gateway;
+}
+
+async function kindClusterExists(kindName: string): Promise<boolean> {
+  const result = await runCommand(toolPath('kind'), ['get', 'clusters'], { timeoutMs: 30_000 });
+  return result.output.split('\n').map((l) => l.trim()).includes(kindName);
+}
+
+/** Creates the kind cluster, installs Flux, and returns it; on failure keeps logs and deletes it. */
+export async function startKindCluster(opts: KindStartOptions): Promise<KindCluster> {
+  const log = opts.log ?? (() => {});
+  const reason = kindUnavailableReason({ kubernetesVersion: opts.kubernetesVersion });
+  if (reason) throw new Error(reason);
+  await ensureTools(KIND_TOOLS, { log });
+  const started = Date.now();
+  const nodeImage = kindNodeImage(opts.kubernetesVersion);
+  const runDir = makeRunDir('kind', opts.name);
+  const logDir = join(runDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const plan: KindCreatePlan = {
+    kindName: kindClusterName(opts.name),
+    image: nodeImage.image,
+    configPath: join(runDir, 'kind-config.yaml'),
+    kubeconfigPath: join(runDir, 'kubeconfig'),
+    waitSeconds: 180,
+  };
+  writeFileSync(plan.configPath, kindClusterConfig(plan));
+  writeFileSync(join(runDir, 'state.json'), JSON.stringify({ kind: 'kind-cluster', name: opts.name, ownerPid: process.pid, plan }, null, 2));
+  const logs = { create: join(logDir, 'kind-create.log'), flux: join(logDir, 'flux-install.log'), delete: join(logDir, 'kind-delete.log') };
+  log(`[${opts.name}] kind create cluster ${plan.kindName} (${nodeImage.image})`);
+  const installFlux = opts.installFlux ?? true;
+  try {
+    await runLogged('kind', kindCreateArgs(plan), logs.create, (plan.waitSeconds + 300) * 1000);
+    if (installFlux) {
+      log(`[${opts.name}] flux install ${FLUX_VERSION}`);
+      await runLogged('flux', fluxInstallArgs(plan.kubeconfigPath), logs.flux, 6 * 60_000);
+      await runLogged('flux', fluxCheckArgs(plan.kubeconfigPath), logs.flux, 4 * 60_000);
+    }
+    const gitHost = await kindGateway(process.env);
+    const startSeconds = (Date.now() - started) / 1000;
+    log(`[${opts.name}] kind cluster ready in ${startSeconds.toFixed(1)}s; git server host for pods: ${gitHost}`);
+    return new KindClusterImpl(opts.name, plan, runDir, logDir, logs, nodeImage, installFlux, gitHost, startSeconds);
+  } catch (error) {
+    const kept = keepKindLogs(plan.kindName, logDir);
+    await runCommand(toolPath('kind'), kindDeleteArgs(plan), { logFile: logs.delete, timeoutMs: 120_000 });
+    rmSync(runDir, { recursive: true, force: true });
+    throw new Error(`kind cluster ${opts.name} failed to start: ${(error as Error).message}\nlogs kept in ${kept}`);
+  }
+}
+
+/** Copies our logs and `kind export logs` (node journals, pod logs) somewhere that survives. */
+function keepKindLogs(kindName: string, logDir: string): string {
+  const dest = join(keptLogsRoot(), `${kindName}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  mkdirSync(dest, { recursive: true });
+  try {
+    execFileSync(toolPath('kind'), kindExportLogsArgs(kindName, join(dest, 'kind')), { stdio: 'ignore', timeout: 120_000 });
+  } catch {
+    /* the cluster may not exist: our own logs below are still worth keeping */
+  }
+  if (existsSync(logDir)) execFileSync('cp', ['-R', `${logDir}/.`, dest]);
+  return dest;
+}
+
+class KindClusterImpl implements KindCluster {
+  readonly provider = 'kind' as const;
+  readonly kubeconfigPath: string;
+  readonly apiServerUrl: string;
+  readonly kindName: string;
+  readonly kubernetesVersion: string;
+  readonly fluxVersion?: string;
+  private stopped = false;
+
+  constructor(
+    readonly name: string,
+    private readonly plan: KindCreatePlan,
+    private readonly runDir: string,
+    readonly logDir: string,
+    private readonly logs: { create: string; flux: string; delete: string },
+    readonly nodeImage: NodeImage,
+    readonly fluxInCluster: boolean,
+    readonly gitHost: string,
+    readonly startSeconds: number,
+  ) {
+    this.kubeconfigPath = plan.kubeconfigPath;
+    this.apiServerUrl = serverFromKubeconfig(readFileSync(plan.kubeconfigPath, 'utf8'));
+    this.kindName = plan.kindName;
+    this.kubernetesVersion = nodeImage.kubernetesVersion;
+    if (fluxInCluster) this.fluxVersion = FLUX_VERSION;
+  }
+
+  componentLogs(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, file] of Object.entries(this.logs)) if (existsSync(file)) out[name] = file;
+    return out;
+  }
+
+  componentPids(): Record<string, number> {
+    return {}; // the control plane runs inside a container, not as our processes
+  }
+
+  async stop(opts: StopOptions = {}): Promise<StopReport> {
+    const started = Date.now();
+    if (this.stopped) return { seconds: 0 };
+    this.stopped = true;
+    const keptLogsDir = opts.keepLogs ? keepKindLogs(this.kindName, this.logDir) : undefined;
+    const problems: string[] = [];
+    const result = await runCommand(toolPath('kind'), kindDeleteArgs(this.plan), { logFile: this.logs.delete, timeoutMs: 180_000 });
+    if (result.code !== 0) problems.push(`kind delete cluster exited ${result.code}: ${result.output.trim().slice(-2000)}`);
+    if (await kindClusterExists(this.kindName)) problems.push(`kind still lists cluster ${this.kindName}`);
+    rmSync(this.runDir, { recursive: true, force: true });
+    if (existsSync(this.runDir)) problems.push(`could not remove ${this.runDir}`);
+    if (problems.length) {
+      throw new Error(`kind cluster ${this.name} did not stop cleanly:\n  ${problems.join('\n  ')}${keptLogsDir ? `\n  logs: ${keptLogsDir}` : ''}`);
+    }
+    return { keptLogsDir, seconds: (Date.now() - started) / 1000 };
+  }
+}
+
+export const kindProvider: ClusterProvider = {
+  name: 'kind',
+  unavailableReason: (opts) => kindUnavailableReason(opts),
+  start: (opts) => startKindCluster(opts),
+};
+
+/** The pinned kind release the images above belong to; a unit test keeps the two in step. */
+export const PINNED_KIND_VERSION = KIND_VERSION;
