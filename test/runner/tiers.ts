@@ -30,8 +30,8 @@ function commandMissing(command: string): string | undefined {
 export const tiers: Tier[] = [
   {
     name: 'typecheck',
-    description: 'tsc --noEmit over the site, harness and examples',
-    run: () => runCommandCheck('typecheck', 'npx', ['tsc', '--noEmit']),
+    description: 'tsc --noEmit over the site and harness, then over the demo app (its own tsconfig)',
+    run: () => runCommandCheck('typecheck', 'sh', ['-c', 'npx tsc --noEmit && npx tsc --noEmit -p examples/demo-app']),
   },
   {
     name: 'lint',
