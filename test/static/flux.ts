@@ -188,12 +188,14 @@ export function renderCluster(cluster: FluxCluster, kubectl: string): ClusterRen
   const kustomizations: AppliedKustomization[] = [];
   const objects: RenderedObject[] = [];
   const seen = new Set<string>();
+  const owners = new Map<string, string>();
   const sync = parseYamlFile(cluster.gotkSync).docs.map((d) => d.value as K8sObject);
   const rootKs = sync.find((o) => isObjectLike(o) && isFluxKustomization(o))!;
   const gitRepo = sync.find((o) => isObjectLike(o) && o.kind === 'GitRepository' && group(o.apiVersion) === SOURCE_API);
   const sourceName = gitRepo?.metadata?.name ?? 'flux-system';
   const sourceNamespace = gitRepo?.metadata?.namespace ?? 'flux-system';
 
+  const rootKey = `${rootKs.metadata?.namespace ?? 'default'}/${rootKs.metadata?.name}`;
   const queue: Array<{ ks: K8sObject; origin: string }> = [{ ks: rootKs, origin: cluster.gotkSync }];
   while (queue.length) {
     const { ks, origin } = queue.shift()!;
@@ -284,6 +286,19 @@ export function renderCluster(cluster: FluxCluster, kubectl: string): ClusterRen
     }
 
     kustomizations.push({ namespace: ns, name, path: dir, origin, objects: rendered, dependsOn: (spec.dependsOn ?? []).map((d) => `${d.namespace ?? ns}/${d.name}`) });
+    // Two Kustomizations applying the same object fight over it (and one applying itself
+    // replaces its own spec): each object must have one owner on a cluster.
+    for (const r of rendered) {
+      const id = `${r.obj.apiVersion.split('/')[0]}/${objectId(r.obj)}`;
+      const owner = owners.get(id);
+      if (owner !== undefined && owner !== key) {
+        findings.push({ check: 'flux', file: display(r.origin), object: objectId(r.obj), rule: 'duplicate-object', message: `applied by both Kustomization ${owner} and ${key} on cluster ${cluster.name}` });
+      }
+      owners.set(id, key);
+      if (key !== rootKey && isFluxKustomization(r.obj) && `${r.obj.metadata?.namespace ?? 'default'}/${r.obj.metadata?.name}` === key) {
+        findings.push({ check: 'flux', file: display(r.origin), object: objectId(r.obj), rule: 'duplicate-object', message: `Kustomization ${key} applies an object with its own name, replacing its own spec (cluster ${cluster.name})` });
+      }
+    }
     objects.push(...rendered);
     for (const r of rendered) {
       if (isFluxKustomization(r.obj)) queue.push({ ks: r.obj, origin: r.origin });
