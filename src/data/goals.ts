@@ -186,7 +186,7 @@ export const goals: Goal[] = [
     text: 'Weigh the options for managing infrastructure outside the cluster from inside Kubernetes.',
     whitepaper: 'open',
     page: {id: `${T}external-infrastructure`},
-    examples: ['examples/platform'],
+    examples: [],
   },
   {
     id: 'monitoring-alerting',
@@ -194,7 +194,7 @@ export const goals: Goal[] = [
     text: 'Set out a monitoring and alerting strategy.',
     whitepaper: 'open',
     page: {id: `${T}monitoring-and-alerting`},
-    examples: ['examples/demo-app/deploy/monitoring', 'examples/platform'],
+    examples: ['examples/demo-app/deploy/monitoring'],
   },
   {
     id: 'operators',
@@ -202,7 +202,7 @@ export const goals: Goal[] = [
     text: 'Explain operators as opinionated bundles that developers can order for themselves.',
     whitepaper: 'open',
     page: {id: `${T}operators-self-service`},
-    examples: ['examples/platform'],
+    examples: [],
   },
   {
     id: 'self-service-clusters',
@@ -221,12 +221,12 @@ export const goals: Goal[] = [
     examples: [],
   },
   {
-    id: 'cluster-as-centre',
+    id: 'cluster-as-center',
     group: 'platform',
     parent: 'cluster-tools-survey',
-    text: 'Decide whether the cluster should be the centre of the platform in a cloud account.',
+    text: 'Decide whether the cluster should be the center of the platform in a cloud account.',
     whitepaper: 'open',
-    page: {id: `${T}external-infrastructure`, anchor: 'should-the-cluster-be-the-centre'},
+    page: {id: `${T}external-infrastructure`, anchor: 'should-the-cluster-be-the-center'},
     examples: [],
   },
   {

@@ -15,7 +15,7 @@ import {
   parseShareParam,
   parseStored,
   progress,
-  serialiseStored,
+  serializeStored,
   storageKey,
   stripShareParam,
   toggle,
@@ -80,7 +80,7 @@ export default function Checklist({id}: Props): ReactNode {
     setDone(initial.done);
     setLoaded(true);
     if (initial.source === 'link') {
-      writeStorage(key, serialiseStored(initial.done, ids));
+      writeStorage(key, serializeStored(initial.done, ids));
       window.history.replaceState(window.history.state, '', stripShareParam(window.location.href));
       setStatus(`Restored ${initial.done.length} ticked item${initial.done.length === 1 ? '' : 's'} from the shared link.`);
     }
@@ -89,7 +89,7 @@ export default function Checklist({id}: Props): ReactNode {
   const update = useCallback(
     (next: string[]) => {
       setDone(next);
-      writeStorage(key, serialiseStored(next, ids));
+      writeStorage(key, serializeStored(next, ids));
     },
     [key, ids],
   );

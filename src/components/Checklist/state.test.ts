@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import {
   buildShareUrl,
   mergeInitialState,
-  normalise,
+  normalize,
   parseShareParam,
   parseStored,
   progress,
-  serialiseStored,
+  serializeStored,
   storageKey,
   stripShareParam,
   toggle,
@@ -21,9 +21,9 @@ test('storageKey is namespaced per checklist and versioned', () => {
   assert.throws(() => storageKey('Bad Id'), /Bad Id/);
 });
 
-test('normalise keeps checklist order, drops unknown ids and duplicates', () => {
-  assert.deepEqual(normalise(['pdb', 'nope', 'liveness', 'pdb', ' readiness '], ids), ['liveness', 'readiness', 'pdb']);
-  assert.deepEqual(normalise([], ids), []);
+test('normalize keeps checklist order, drops unknown ids and duplicates', () => {
+  assert.deepEqual(normalize(['pdb', 'nope', 'liveness', 'pdb', ' readiness '], ids), ['liveness', 'readiness', 'pdb']);
+  assert.deepEqual(normalize([], ids), []);
 });
 
 test('parseShareParam: no parameter means no shared state', () => {
@@ -66,7 +66,7 @@ test('stripShareParam removes only the done parameter', () => {
 });
 
 test('stored state round-trips and tolerates garbage', () => {
-  assert.deepEqual(parseStored(serialiseStored(['pdb', 'liveness'], ids), ids), ['liveness', 'pdb']);
+  assert.deepEqual(parseStored(serializeStored(['pdb', 'liveness'], ids), ids), ['liveness', 'pdb']);
   assert.deepEqual(parseStored(null, ids), []);
   assert.deepEqual(parseStored('', ids), []);
   assert.deepEqual(parseStored('{not json', ids), []);

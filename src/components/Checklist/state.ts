@@ -31,7 +31,7 @@ export function storageKey(checklistId: string): string {
  * Keeps only ids that belong to the checklist, without duplicates, in the checklist's own
  * order. Unknown ids (from an old link or a typo) are dropped silently.
  */
-export function normalise(ids: Iterable<string>, validIds: readonly string[]): string[] {
+export function normalize(ids: Iterable<string>, validIds: readonly string[]): string[] {
   const wanted = new Set<string>();
   for (const id of ids) wanted.add(id.trim());
   return validIds.filter((id) => wanted.has(id));
@@ -47,7 +47,7 @@ export function parseShareParam(search: string, validIds: readonly string[]): st
   if (!params.has(SHARE_PARAM)) return null;
   const raw = params.getAll(SHARE_PARAM).join(',');
   const ids = raw.split(',').filter((part) => part.trim() !== '');
-  return normalise(ids, validIds);
+  return normalize(ids, validIds);
 }
 
 /**
@@ -58,7 +58,7 @@ export function parseShareParam(search: string, validIds: readonly string[]): st
 export function buildShareUrl(pageUrl: string, done: Iterable<string>, validIds: readonly string[]): string {
   const url = new URL(pageUrl);
   url.searchParams.delete(SHARE_PARAM);
-  const ids = normalise(done, validIds);
+  const ids = normalize(done, validIds);
   const rest = url.searchParams.toString();
   const share = `${SHARE_PARAM}=${ids.map(encodeURIComponent).join(',')}`;
   url.search = rest ? `?${rest}&${share}` : `?${share}`;
@@ -72,9 +72,9 @@ export function stripShareParam(pageUrl: string): string {
   return url.toString();
 }
 
-/** Serialises a state for localStorage: a JSON array of ids in checklist order. */
-export function serialiseStored(done: Iterable<string>, validIds: readonly string[]): string {
-  return JSON.stringify(normalise(done, validIds));
+/** Serializes a state for localStorage: a JSON array of ids in checklist order. */
+export function serializeStored(done: Iterable<string>, validIds: readonly string[]): string {
+  return JSON.stringify(normalize(done, validIds));
 }
 
 /**
@@ -90,7 +90,7 @@ export function parseStored(raw: string | null | undefined, validIds: readonly s
     return [];
   }
   if (!Array.isArray(value)) return [];
-  return normalise(value.filter((v): v is string => typeof v === 'string'), validIds);
+  return normalize(value.filter((v): v is string => typeof v === 'string'), validIds);
 }
 
 /**
@@ -102,8 +102,8 @@ export function mergeInitialState(
   fromUrl: readonly string[] | null,
   validIds: readonly string[],
 ): { done: string[]; source: 'link' | 'storage' } {
-  if (fromUrl !== null) return { done: normalise(fromUrl, validIds), source: 'link' };
-  return { done: normalise(stored, validIds), source: 'storage' };
+  if (fromUrl !== null) return { done: normalize(fromUrl, validIds), source: 'link' };
+  return { done: normalize(stored, validIds), source: 'storage' };
 }
 
 /** Ticks or unticks one item and returns the new state in checklist order. */
@@ -111,10 +111,10 @@ export function toggle(done: readonly string[], id: string, validIds: readonly s
   const set = new Set(done);
   if (set.has(id)) set.delete(id);
   else set.add(id);
-  return normalise(set, validIds);
+  return normalize(set, validIds);
 }
 
 /** "3 of 14" style progress numbers. */
 export function progress(done: readonly string[], validIds: readonly string[]): { done: number; total: number } {
-  return { done: normalise(done, validIds).length, total: validIds.length };
+  return { done: normalize(done, validIds).length, total: validIds.length };
 }
