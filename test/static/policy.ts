@@ -271,9 +271,22 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     appliesTo: (o) => o.kind === 'HelmRelease' && o.apiVersion.startsWith('helm.toolkit.fluxcd.io/'),
     check: (o) => {
       const spec = (((o.spec as Obj)?.chart as Obj)?.spec ?? undefined) as { version?: string; sourceRef?: { kind?: string } } | undefined;
+      // A chartRef to an OCIRepository is pinned there (rule pinned-oci-ref).
       if (!spec || spec.sourceRef?.kind === 'GitRepository') return [];
       const v = spec.version;
       return v && /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(v) ? [] : [`chart version ${v ?? '(unset)'}`];
+    },
+  },
+  {
+    id: 'pinned-oci-ref',
+    message: 'an OCIRepository must pin an exact tag or a digest (no semver range, no "latest")',
+    appliesTo: (o) => o.kind === 'OCIRepository' && o.apiVersion.startsWith('source.toolkit.fluxcd.io/'),
+    check: (o) => {
+      const ref = ((o.spec as Obj)?.ref ?? {}) as { tag?: string; semver?: string; digest?: string };
+      if (ref.digest) return [];
+      if (ref.semver) return [`ref.semver ${ref.semver}`];
+      if (!ref.tag || ref.tag === 'latest') return [`ref.tag ${ref.tag ?? '(unset)'}`];
+      return [];
     },
   },
 ];
