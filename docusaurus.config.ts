@@ -1,11 +1,11 @@
 // Runs in Node.js at build time: no browser APIs or JSX here.
-import {themes as prismThemes} from 'prism-react-renderer';
 import type {Config} from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
 import type {PluginOptions as SearchOptions} from '@easyops-cn/docusaurus-search-local';
 import remarkExampleFile from './src/remark/example-file';
 import examplesCachePlugin from './src/plugins/examples-cache';
 import esmPackageCompatPlugin from './src/plugins/esm-package-compat';
+import {darkCodeTheme, lightCodeTheme} from './src/prism-themes';
 import {siteLocation} from './src/site-location';
 
 const location = siteLocation();
@@ -86,6 +86,8 @@ const config: Config = {
         language: ['en'],
         highlightSearchTermsOnTargetPage: false,
         explicitSearchResultPath: true,
+        // The "ctrl K" hint fails WCAG contrast; the shortcut itself still works.
+        searchBarShortcutHint: false,
       } satisfies SearchOptions,
     ],
   ],
@@ -126,8 +128,8 @@ const config: Config = {
       copyright: `GitOps Field Guide. Every example on this site is run by the project's test suite.`,
     },
     prism: {
-      theme: prismThemes.github,
-      darkTheme: prismThemes.dracula,
+      theme: lightCodeTheme,
+      darkTheme: darkCodeTheme,
       additionalLanguages: ['bash', 'docker', 'json', 'yaml', 'diff', 'ini', 'toml', 'rego', 'makefile', 'go-module'],
     },
   } satisfies Preset.ThemeConfig,
