@@ -143,6 +143,8 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
   const home = join(root, 'home');
   for (const d of [reposDir, workDir, home]) mkdirSync(d, { recursive: true });
   writeFileSync(join(home, '.gitconfig'), '[init]\n\tdefaultBranch = main\n[protocol]\n\tversion = 2\n');
+  // Lets `cluster:down` tell an orphaned run folder (owner gone) from a live one.
+  writeFileSync(join(root, 'state.json'), JSON.stringify({ kind: 'git-server', ownerPid: process.pid }));
   const env = gitEnv(home);
   const credentials = opts.credentials === false ? undefined : (opts.credentials ?? { username: 'flux', password: randomBytes(12).toString('hex') });
   const backend = httpBackendPath();

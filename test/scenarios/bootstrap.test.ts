@@ -1,0 +1,207 @@
+// Bootstrap: every cluster entry point of examples/fleet reconciles from Git on a fresh cluster.
+// For each cluster: a local control plane, Flux as processes, the fleet repo on a loopback git
+// server, the cluster's gotk-sync.yaml applied (as `flux bootstrap` would), then the observed
+// state is compared with what the fleet folder says (built with kustomize + the cluster's
+// substitutions): every Flux object Ready at the pushed commit, inventories, objects, replicas,
+// image tags, configuration, quotas, Pod Security Admission, pods Running on loopback IPs.
+import assert from 'node:assert/strict';
+import { describe, test, type TestContext } from 'node:test';
+import { bootstrapFromGit } from '../harness/bootstrap';
+import { desiredState, subsetMismatches } from '../harness/compare';
+import { findCondition, reportedRevision, revisionMatches } from '../harness/conditions';
+import { liveSkipReason, startLiveEnv, type LiveEnv } from '../harness/environment';
+import { inventoryKeys, inventoryOf } from '../harness/inventory';
+import { apiErrorMessage, describeRef, refOf, type KubeObject } from '../harness/kube';
+import {
+  fluxRef,
+  waitForAllFluxReady,
+  waitForDeploymentAvailable,
+  waitForGitRepository,
+  waitForKustomization,
+} from '../harness/readiness';
+import { builtObjects, expectationsFor, fleetClusters, FLEET_DIR, type ClusterExpectations } from './fleet';
+
+const REPO = 'fleet';
+
+const skipReason = await liveSkipReason();
+if (skipReason) console.error(`\n*** ${skipReason} ***\n`);
+const clusters = fleetClusters();
+// Clusters run side by side when asked (LIVE_CONCURRENCY); see test/bench/live.ts for figures.
+const concurrency = Math.max(1, Number(process.env.LIVE_CONCURRENCY ?? 1));
+
+interface Timings {
+  reconcileSeconds: number;
+}
+
+/** Every Flux Kustomization and HelmRelease of the cluster Ready at the pushed commit. */
+async function waitForReconcile(env: LiveEnv, exp: ClusterExpectations, sha: string): Promise<void> {
+  const opts = { logs: env.fluxLogs(), timeoutMs: 5 * 60_000 };
+  await waitForGitRepository(env.kube, 'flux-system', sha, opts);
+  await waitForKustomization(env.kube, 'flux-system', { ...opts, revision: sha });
+  await waitForAllFluxReady(env.kube, { ...opts, expectAtLeast: exp.kustomizations.length + exp.helmReleases.length });
+  for (const ks of exp.kustomizations) await waitForKustomization(env.kube, ks.name, { ...opts, revision: sha });
+}
+
+async function assertSource(env: LiveEnv, sha: string): Promise<void> {
+  const repo = await env.kube.mustGet(fluxRef('GitRepository', 'flux-system'));
+  assert.equal(repo.spec.url, env.repoUrls[REPO], 'the GitRepository reads from the loopback git server');
+  assert.ok(revisionMatches(repo.status.artifact.revision, sha), `artifact ${repo.status.artifact.revision} is commit ${sha}`);
+  assert.match(repo.status.artifact.url, /^http:\/\/127\.0\.0\.1:\d+\//, 'artifacts are served on loopback');
+}
+
+async function assertKustomizations(env: LiveEnv, exp: ClusterExpectations, sha: string): Promise<void> {
+  for (const spec of exp.kustomizations) {
+    const ks = await env.kube.mustGet(fluxRef('Kustomization', spec.name));
+    assert.ok(revisionMatches(reportedRevision(ks), sha), `${spec.name} applied ${reportedRevision(ks)}, want ${sha}`);
+    assert.deepEqual((ks.spec.dependsOn ?? []).map((d: { name: string }) => d.name), spec.dependsOn, `${spec.name} dependsOn`);
+    const built = exp.built[spec.name];
+    if (!built) continue; // the root: its inventory holds the cluster folder
+    const want = inventoryKeys(built.map((o) => ({ namespace: o.metadata.namespace ?? '', name: o.metadata.name, group: '', kind: o.kind, version: '' })));
+    assert.deepEqual(inventoryKeys(inventoryOf(ks)), want, `inventory of Kustomization ${spec.name}`);
+  }
+  const root = await env.kube.mustGet(fluxRef('Kustomization', 'flux-system'));
+  const rootInventory = inventoryKeys(inventoryOf(root));
+  for (const spec of exp.kustomizations.filter((k) => k.name !== 'flux-system')) {
+    assert.ok(rootInventory.includes(`Kustomization flux-system/${spec.name}`), `root applies Kustomization ${spec.name}`);
+  }
+  assert.ok(rootInventory.includes('ConfigMap flux-system/cluster-identity'), 'root applies cluster-identity');
+}
+
+/** Every built object exists and contains what Git says (labels, annotations, spec, data). */
+async function assertBuiltObjects(env: LiveEnv, exp: ClusterExpectations): Promise<void> {
+  const problems: string[] = [];
+  for (const obj of Object.values(exp.built).flat()) {
+    const live = await env.kube.get(refOf(obj));
+    if (!live) {
+      problems.push(`${describeRef(refOf(obj))} is missing`);
+      continue;
+    }
+    const mismatches = subsetMismatches(desiredState(obj), live);
+    if (mismatches.length) problems.push(`${describeRef(refOf(obj))}:\n    ${mismatches.join('\n    ')}`);
+  }
+  assert.deepEqual(problems, [], `live objects differ from the fleet repo:\n  ${problems.join('\n  ')}`);
+}
+
+async function assertHelmReleases(env: LiveEnv, exp: ClusterExpectations): Promise<void> {
+  for (const hr of exp.helmReleases) {
+    const live = await env.kube.mustGet(refOf(hr));
+    const latest = live.status?.history?.[0];
+    assert.equal(latest?.status, 'deployed', `HelmRelease ${hr.metadata.name} latest release is deployed`);
+    assert.equal(latest?.chartName, hr.spec.chart.spec.chart.replace(/^.*\//, ''), 'chart built from the repo');
+    // The baseline chart's quota per tenant (its template maps quota.requestsCpu to requests.cpu, …).
+    for (const tenant of hr.spec.values?.tenants ?? []) {
+      const quota = await env.kube.mustGet({ apiVersion: 'v1', kind: 'ResourceQuota', name: 'tenant-quota', namespace: tenant.namespace });
+      const want = {
+        pods: tenant.quota.pods,
+        'requests.cpu': tenant.quota.requestsCpu,
+        'requests.memory': tenant.quota.requestsMemory,
+        'limits.cpu': tenant.quota.limitsCpu,
+        'limits.memory': tenant.quota.limitsMemory,
+      };
+      assert.deepEqual(subsetMismatches(want, quota.spec.hard), [], `quota of tenant ${tenant.namespace}`);
+      const limits = await env.kube.mustGet({ apiVersion: 'v1', kind: 'LimitRange', name: 'tenant-defaults', namespace: tenant.namespace });
+      assert.equal(limits.spec.limits[0].default.memory, tenant.defaults.memoryLimit, `default memory limit in ${tenant.namespace}`);
+    }
+  }
+}
+
+/** Per-environment values of each Deployment: replicas from the HPA, image tag, config. */
+async function assertWorkloads(env: LiveEnv, exp: ClusterExpectations): Promise<void> {
+  for (const dep of builtObjects(exp, 'Deployment')) {
+    const ns = dep.metadata.namespace!;
+    const hpa = builtObjects(exp, 'HorizontalPodAutoscaler').find((h) => h.spec.scaleTargetRef.name === dep.metadata.name && h.metadata.namespace === ns);
+    const replicas = hpa?.spec.minReplicas ?? dep.spec.replicas ?? 1;
+    const live = await waitForDeploymentAvailable(env.kube, dep.metadata.name, ns, { replicas, logs: env.logFiles(), timeoutMs: 3 * 60_000 });
+    assert.equal(live.spec.replicas, replicas, `${ns}/${dep.metadata.name} replicas (HPA minReplicas)`);
+    assert.equal(live.status.availableReplicas, replicas, `${ns}/${dep.metadata.name} available replicas`);
+    const images = (d: KubeObject) => d.spec.template.spec.containers.map((c: { image: string }) => c.image);
+    assert.deepEqual(images(live), images(dep), `${ns}/${dep.metadata.name} image tag`);
+    await assertConfig(env, exp, dep, live);
+    await assertPods(env, live, replicas);
+  }
+}
+
+/** The ConfigMap the pods mount carries the environment's config, with this cluster's identity. */
+async function assertConfig(env: LiveEnv, exp: ClusterExpectations, dep: KubeObject, live: KubeObject): Promise<void> {
+  const ns = dep.metadata.namespace!;
+  for (const volume of live.spec.template.spec.volumes ?? []) {
+    if (!volume.configMap) continue;
+    const built = builtObjects(exp, 'ConfigMap').find((c) => c.metadata.name === volume.configMap.name && c.metadata.namespace === ns);
+    assert.ok(built, `${ns}/${dep.metadata.name} mounts ConfigMap ${volume.configMap.name}, which the repo generates`);
+    const cm = await env.kube.mustGet({ apiVersion: 'v1', kind: 'ConfigMap', name: volume.configMap.name, namespace: ns });
+    for (const [key, text] of Object.entries(built.data ?? {})) {
+      const parsed = key.endsWith('.json') ? JSON.parse(cm.data![key]) : cm.data![key];
+      assert.deepEqual(parsed, key.endsWith('.json') ? JSON.parse(text) : text, `${ns}/${cm.metadata.name} ${key}`);
+      if (key.endsWith('.json')) {
+        assert.equal(parsed.cluster, exp.identity.cluster_name, 'config says which cluster it runs in');
+        assert.equal(parsed.environment, exp.identity.cluster_env, 'config says which environment');
+      }
+    }
+  }
+}
+
+/** kwok runs the pods: Running and Ready on loopback addresses (read from status, never dialled). */
+async function assertPods(env: LiveEnv, dep: KubeObject, replicas: number): Promise<void> {
+  const selector = Object.entries(dep.spec.selector.matchLabels as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');
+  const pods = (await env.kube.list('v1', 'Pod', dep.metadata.namespace, selector)).filter((p) => !p.metadata.deletionTimestamp);
+  assert.equal(pods.length, replicas, `${replicas} pods of ${dep.metadata.name}`);
+  for (const pod of pods) {
+    assert.equal(pod.status.phase, 'Running', `pod ${pod.metadata.name} phase`);
+    assert.equal(findCondition(pod, 'Ready')?.status, 'True', `pod ${pod.metadata.name} Ready`);
+    assert.match(pod.status.podIP, /^127\./, `pod ${pod.metadata.name} has a loopback IP`);
+    assert.equal(pod.status.hostIP, '127.0.0.1', `pod ${pod.metadata.name} node IP`);
+  }
+}
+
+/** Namespaces labelled for Pod Security Admission reject a privileged pod (dry-run). */
+async function assertPodSecurity(env: LiveEnv, exp: ClusterExpectations): Promise<void> {
+  for (const ns of builtObjects(exp, 'Namespace')) {
+    const level = ns.metadata.labels?.['pod-security.kubernetes.io/enforce'];
+    if (level !== 'restricted' && level !== 'baseline') continue;
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'psa-probe', namespace: ns.metadata.name },
+      spec: { containers: [{ name: 'c', image: 'busybox', securityContext: { privileged: true } }] },
+    };
+    const error = await env.kube.create(pod, { dryRun: true }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error, `namespace ${ns.metadata.name} (enforce=${level}) admitted a privileged pod`);
+    assert.match(apiErrorMessage(error), /violates PodSecurity/, 'rejected by Pod Security Admission');
+  }
+}
+
+async function bootstrapCluster(t: TestContext, name: string): Promise<Timings> {
+  const exp = await expectationsFor(name);
+  const env = await startLiveEnv({ name, repos: [{ name: REPO, dir: FLEET_DIR }], log: (l) => t.diagnostic(l) });
+  let failed = true;
+  try {
+    const started = Date.now();
+    const { sha } = await bootstrapFromGit(env.kube, env.git, { repo: REPO, clusterPath: `clusters/${name}` });
+    await waitForReconcile(env, exp, sha);
+    const reconcileSeconds = (Date.now() - started) / 1000;
+    await assertSource(env, sha);
+    await assertKustomizations(env, exp, sha);
+    await assertHelmReleases(env, exp);
+    await assertWorkloads(env, exp);
+    await assertBuiltObjects(env, exp);
+    await assertPodSecurity(env, exp);
+    failed = false;
+    const { controlPlaneSeconds, fluxReadySeconds } = env.timings;
+    t.diagnostic(`${name}: control plane ${controlPlaneSeconds.toFixed(1)}s, Flux ready ${fluxReadySeconds.toFixed(1)}s, first reconcile ${reconcileSeconds.toFixed(1)}s`);
+    return { reconcileSeconds };
+  } finally {
+    const report = await env.stop({ failed });
+    if (failed) console.error(`\n--- ${name} failed; ${report}\n`);
+  }
+}
+
+describe('bootstrap: every fleet cluster reconciles from Git on a fresh cluster', { concurrency }, () => {
+  if (!skipReason && clusters.length === 0) {
+    test('examples/fleet has cluster entry points', () => assert.fail(`no clusters/*/flux-system/gotk-sync.yaml under ${FLEET_DIR}`));
+  }
+  for (const name of clusters) {
+    test(`cluster ${name}`, { skip: skipReason, timeout: 10 * 60_000 }, async (t) => {
+      await bootstrapCluster(t, name);
+    });
+  }
+});
