@@ -31,8 +31,11 @@ export const FLUX_VERSION = 'v2.9.5';
 /** Flux controllers, run as local processes by the live tier. Each has a separate `/api` module
  * published at the same tag; the wrapper module requires both. */
 export const FLUX_CONTROLLER_VERSIONS = {
-  // v1.9.5: the source-controller shipped with flux v2.9.5.
-  'source-controller': 'v1.9.5',
+  // v1.9.3, not v1.9.5: flux v2.9.5 ships v1.9.5, but v1.9.5 (and v1.9.4) require
+  // github.com/fluxcd/pkg/artifact v0.18.3 (v0.18.2), whose zips the module proxy here refuses
+  // (403 "This module version is not available"). v1.9.3 needs artifact v0.18.1, which is served;
+  // its config/crd is byte-identical to v1.9.5's.
+  'source-controller': 'v1.9.3',
   // v1.9.5: the kustomize-controller shipped with flux v2.9.5.
   'kustomize-controller': 'v1.9.5',
   // v1.6.4: the helm-controller shipped with flux v2.9.5.
