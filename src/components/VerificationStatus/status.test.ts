@@ -57,7 +57,15 @@ test('covers: a folder result covers the files inside it, not its siblings', () 
   assert.ok(!covers('examples/fleet/apps', 'examples/fleet'));
   const r = report(entry({ example: 'examples/fleet' }), entry({ example: 'examples/fleet/apps' }));
   assert.equal(matchingEntries(r, 'examples/fleet/clusters/x.yaml').length, 1);
-  assert.equal(matchingEntries(r, 'examples/fleet/', true).length, 2);
+  assert.equal(matchingEntries(r, 'examples/fleet/apps/deployment.yaml').length, 2);
+  assert.equal(matchingEntries(r, 'examples/fleet/').length, 1);
+});
+
+test('results for paths inside a folder do not verify the folder', () => {
+  const r = report(entry({ example: 'examples/fleet/clusters/staging' }));
+  const s = exampleStatus(r, 'examples/fleet', options());
+  assert.equal(s.state, 'not-verified');
+  assert.match(s.detail, /1 path inside it has results, but none covers all of it/);
 });
 
 test('a fresh pass is "verified", with tiers, versions, date and commit', () => {
@@ -131,15 +139,16 @@ test('goal rows: every example must pass for the goal to pass', () => {
   assert.equal(combineStates(['passed', 'stale']), 'stale');
   assert.equal(combineStates(['passed', 'not-verified', 'stale']), 'not-verified');
   assert.equal(combineStates(['passed', 'failed', 'not-verified']), 'failed');
-  const r = report(entry({ example: 'examples/fleet/clusters/staging' }));
+  const r = report(entry({ example: 'examples/fleet/clusters' }), entry({ example: 'examples/fleet/apps/base' }));
   const rows = goalRows(
     [
       { id: 'ideas', text: 'ideas only', examples: [] },
       { id: 'fleet', text: 'fleet', examples: ['examples/fleet/clusters'] },
       { id: 'two', text: 'two', examples: ['examples/fleet/clusters', 'examples/promotion/multi-repo'] },
+      { id: 'partial', text: 'partial', examples: ['examples/fleet/apps'] },
     ],
     r,
     options(),
   );
-  assert.deepEqual(rows.map((row) => row.state), ['no-examples', 'passed', 'not-verified']);
+  assert.deepEqual(rows.map((row) => row.state), ['no-examples', 'passed', 'not-verified', 'not-verified']);
 });

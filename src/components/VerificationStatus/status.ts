@@ -81,12 +81,19 @@ export function covers(entryPath: string, path: string): boolean {
 }
 
 /**
- * Entries that speak about `example`. For a file badge: entries for the file or a folder that
- * contains it. With `includeInside` (a goal's folder): also entries for paths inside it.
+ * Entries that speak about `example`: results for the path itself or for a folder that contains
+ * it (a folder's test covers its files). Results for paths *inside* a folder do not verify the
+ * folder: they leave the rest of it untested.
  */
-export function matchingEntries(report: VerificationReport, example: string, includeInside = false): VerificationEntry[] {
+export function matchingEntries(report: VerificationReport, example: string): VerificationEntry[] {
   const path = normaliseExample(example);
-  return report.entries.filter((e) => covers(e.example, path) || (includeInside && covers(path, e.example)));
+  return report.entries.filter((e) => covers(e.example, path));
+}
+
+/** Entries for paths strictly inside `example` (shown as a hint, never counted for it). */
+export function entriesInside(report: VerificationReport, example: string): VerificationEntry[] {
+  const path = normaliseExample(example);
+  return report.entries.filter((e) => e.example !== path && covers(path, e.example));
 }
 
 /** Why an entry can no longer be trusted; empty when it is fresh. */
@@ -132,9 +139,9 @@ function plural(n: number, word: string): string {
 }
 
 /** The status of one example path (a file or a folder) from a report. */
-export function exampleStatus(report: VerificationReport, example: string, options: StatusOptions, includeInside = false): ExampleStatus {
+export function exampleStatus(report: VerificationReport, example: string, options: StatusOptions): ExampleStatus {
   const path = normaliseExample(example);
-  const verdicts = matchingEntries(report, path, includeInside)
+  const verdicts = matchingEntries(report, path)
     .sort(newestFirst)
     .map((entry) => ({ entry, staleReasons: staleReasons(entry, options) }));
   const counted = verdicts.filter((v) => v.entry.result !== 'skipped');
@@ -166,7 +173,9 @@ export function exampleStatus(report: VerificationReport, example: string, optio
     return make('stale', counted.map((v) => v.entry), `results exist but no longer count: ${reasons.join('; ')}`);
   }
   const skips = verdicts.map((v) => v.entry.reason).filter((r): r is string => Boolean(r));
-  const detail = skips.length ? `only skipped so far: ${[...new Set(skips)].join('; ')}` : 'no test has recorded a result for it yet';
+  const inside = new Set(entriesInside(report, path).map((e) => e.example)).size;
+  const insideNote = inside ? ` (${inside === 1 ? '1 path inside it has' : `${inside} paths inside it have`} results, but none covers all of it)` : '';
+  const detail = skips.length ? `only skipped so far: ${[...new Set(skips)].join('; ')}` : `no test has recorded a result for it yet${insideNote}`;
   return make('not-verified', [], detail);
 }
 
@@ -194,7 +203,7 @@ export function combineStates(states: ExampleState[]): ExampleState {
 
 export function goalRows<G extends GoalLike>(goals: readonly G[], report: VerificationReport, options: StatusOptions): GoalRow<G>[] {
   return goals.map((goal) => {
-    const examples = goal.examples.map((ex) => exampleStatus(report, ex, options, true));
+    const examples = goal.examples.map((ex) => exampleStatus(report, ex, options));
     return {
       goal,
       state: examples.length ? combineStates(examples.map((e) => e.state)) : 'no-examples',
