@@ -23,6 +23,8 @@ export interface Goal {
   page: {id: DocId; anchor?: string};
   /** Paths under examples/ that prove it. Empty when the goal is about ideas, not files. */
   examples: string[];
+  /** Shown when `examples` is empty: where else the proof lives, or what is still planned. */
+  note?: string;
 }
 
 export const goalGroups: {id: GoalGroup; title: string}[] = [
@@ -89,6 +91,7 @@ export const goals: Goal[] = [
     whitepaper: 'open',
     page: {id: `${T}tooling-comparison`},
     examples: [],
+    note: 'A comparison of ideas and versions; nothing to deploy.',
   },
   {
     id: 'repository-layouts',
@@ -121,6 +124,7 @@ export const goals: Goal[] = [
     whitepaper: 'open',
     page: {id: `${T}confidence-and-qa`},
     examples: [],
+    note: 'The proof is the harness: the static tier and the broken inputs in test/fixtures/ it must reject.',
   },
   {
     id: 'ephemeral-upgrade-canary',
@@ -128,7 +132,8 @@ export const goals: Goal[] = [
     text: 'Use short-lived clusters to try new Kubernetes versions first, as a canary for upgrades.',
     whitepaper: 'open',
     page: {id: `${T}ephemeral-clusters`, anchor: 'the-upgrade-canary'},
-    examples: ['examples/ephemeral'],
+    examples: [],
+    note: 'The harness pins the supported Kubernetes minors (1.34 to 1.36) for a canary run in test/toolchain/versions.ts; the canary scenario itself is planned.',
   },
   {
     id: 'local-clusters',
@@ -137,6 +142,7 @@ export const goals: Goal[] = [
     whitepaper: 'open',
     page: {id: `${T}local-clusters-and-fast-feedback`},
     examples: [],
+    note: 'The proof is the harness itself: test/cluster/ starts the Docker-free local tier every live test runs on.',
   },
   // Applications
   {
@@ -146,6 +152,7 @@ export const goals: Goal[] = [
     whitepaper: 'open',
     page: {id: `${T}confidence-and-qa`, anchor: 'where-qa-fits'},
     examples: [],
+    note: 'A page about practice; the harness tiers are its worked example.',
   },
   {
     id: 'container-lifecycle',
@@ -178,6 +185,7 @@ export const goals: Goal[] = [
     whitepaper: 'open',
     page: {id: `${T}local-clusters-and-fast-feedback`, anchor: 'fast-feedback-tools'},
     examples: [],
+    note: 'A survey of tools; nothing to deploy.',
   },
   // Platform
   {
@@ -219,6 +227,7 @@ export const goals: Goal[] = [
     whitepaper: 'open',
     page: {id: `${T}external-infrastructure`, anchor: 'the-tools'},
     examples: [],
+    note: 'An evaluation; the cloud tools need a cloud account the harness does not have.',
   },
   {
     id: 'cluster-as-center',
@@ -228,6 +237,7 @@ export const goals: Goal[] = [
     whitepaper: 'open',
     page: {id: `${T}external-infrastructure`, anchor: 'should-the-cluster-be-the-center'},
     examples: [],
+    note: 'An architectural position; nothing to deploy.',
   },
   {
     id: 'cluster-context',
@@ -236,7 +246,7 @@ export const goals: Goal[] = [
     text: 'If it is, explain how the cluster learns about its surroundings, such as its network and region, and what that means for reaching other resources.',
     whitepaper: 'open',
     page: {id: `${T}external-infrastructure`, anchor: 'how-a-cluster-learns-its-surroundings'},
-    examples: [],
+    examples: ['examples/fleet/clusters/staging/cluster-identity.yaml'],
   },
   {
     id: 'sever-dependencies',
@@ -245,7 +255,7 @@ export const goals: Goal[] = [
     text: 'If it is not, cut the dependency chain cleanly so an application simply refuses to start when what it needs is unreachable.',
     whitepaper: 'open',
     page: {id: `${T}external-infrastructure`, anchor: 'failing-fast-and-failing-well'},
-    examples: [],
+    examples: ['examples/demo-app/src/config.ts'],
   },
   // Summary and costs
   {
@@ -255,6 +265,7 @@ export const goals: Goal[] = [
     whitepaper: 'open',
     page: {id: `${T}cost-of-adoption`},
     examples: [],
+    note: 'A worked estimate with stated assumptions.',
   },
   {
     id: 'cost-not-to-adopt',
@@ -263,5 +274,6 @@ export const goals: Goal[] = [
     whitepaper: 'open',
     page: {id: `${T}cost-of-adoption`, anchor: 'the-cost-of-not-adopting'},
     examples: [],
+    note: 'A worked estimate with stated assumptions.',
   },
 ];

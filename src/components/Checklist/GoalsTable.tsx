@@ -46,7 +46,7 @@ export default function GoalsTable(): ReactNode {
                       <td data-label="Covered by">{url ? <Link to={url}>{title}</Link> : title}</td>
                       <td data-label="Proved by">
                         {goal.examples.length === 0
-                          ? 'no files: a page of ideas'
+                          ? (goal.note ?? 'no files: a page of ideas')
                           : goal.examples.map((example, index) => (
                               <React.Fragment key={example}>
                                 {index > 0 && ', '}
