@@ -118,9 +118,18 @@ export interface ExistingCluster extends Cluster {
   writeRefusal?: string;
 }
 
-/** Throws unless the cluster may be changed: call at the top of every destructive scenario. */
+/**
+ * The skip reason for a scenario that changes the cluster, or undefined when it may run (always
+ * undefined for clusters the harness created itself):
+ *   test('drift is reverted', { skip: writeSkipReason(cluster) }, …)
+ */
+export function writeSkipReason(cluster: Cluster): string | undefined {
+  return (cluster as Partial<ExistingCluster>).writeRefusal;
+}
+
+/** Throws unless the cluster may be changed: a guard inside destructive helpers. */
 export function assertWritable(cluster: Cluster): void {
-  const refusal = (cluster as Partial<ExistingCluster>).writeRefusal;
+  const refusal = writeSkipReason(cluster);
   if (refusal) throw new Error(refusal);
 }
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import {
   assertWritable,
+  writeSkipReason,
   existingSettings,
   existingUnavailableReason,
   loadExistingKubeconfig,
@@ -72,6 +73,8 @@ test('writes are refused unless EXISTING_CLUSTER_ALLOW_WRITES=1', () => {
   assert.equal(writeRefusal({ allowWrites: true }, 'prod'), undefined);
   assert.throws(() => assertWritable({ writeRefusal: 'read-only' } as never), /read-only/);
   assertWritable({} as never);
+  assert.equal(writeSkipReason({ provider: 'local' } as never), undefined);
+  assert.equal(writeSkipReason({ writeRefusal: 'read-only' } as never), 'read-only');
 });
 
 test('start() checks reachability, never changes the cluster, and stop() removes only its own copy', async () => {
