@@ -4,6 +4,7 @@ import React, {type ReactNode} from 'react';
 import Link from '@docusaurus/Link';
 import {goalGroups, goals, type Goal} from '@site/src/data/goals';
 import {useDocPath, useDocTitle, useSourceUrl} from './hooks';
+import PathCode from './PathCode';
 import styles from './styles.module.css';
 
 const whitepaperLabel: Record<Goal['whitepaper'], string> = {
@@ -51,7 +52,7 @@ export default function GoalsTable(): ReactNode {
                               <React.Fragment key={example}>
                                 {index > 0 && ', '}
                                 <a href={source(example)} className={styles.path}>
-                                  <code>{example}</code>
+                                  <PathCode path={example} />
                                 </a>
                               </React.Fragment>
                             ))}

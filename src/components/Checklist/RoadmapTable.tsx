@@ -3,6 +3,7 @@ import React, {type ReactNode} from 'react';
 import Link from '@docusaurus/Link';
 import {roadmap, tierNames} from '@site/src/data/roadmap';
 import {useDocPath, useSourceUrl} from './hooks';
+import PathCode from './PathCode';
 import styles from './styles.module.css';
 
 export default function RoadmapTable(): ReactNode {
@@ -42,7 +43,7 @@ export default function RoadmapTable(): ReactNode {
                     <React.Fragment key={example}>
                       {index > 0 && <br />}
                       <a href={source(example)} className={styles.path}>
-                        <code>{example}</code>
+                        <PathCode path={example} />
                       </a>
                     </React.Fragment>
                   ))

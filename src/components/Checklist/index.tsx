@@ -20,7 +20,8 @@ import {
   stripShareParam,
   toggle,
 } from './state';
-import {useDocPath, useSourceUrl} from './hooks';
+import {useDocPath, useDocTitle, useSourceUrl} from './hooks';
+import PathCode from './PathCode';
 import styles from './styles.module.css';
 
 type Props = {
@@ -180,6 +181,7 @@ function Item({
 }): ReactNode {
   const source = useSourceUrl();
   const docPath = useDocPath();
+  const docTitle = useDocTitle();
   const inputId = `${checklistId}-${item.id}`;
   const pageUrl = item.page ? docPath(item.page.id, item.page.anchor) : undefined;
   return (
@@ -207,7 +209,7 @@ function Item({
         <dd>
           {item.example ? (
             <a href={source(item.example)} className={styles.path}>
-              <code>{item.example}</code>
+              <PathCode path={item.example} />
             </a>
           ) : (
             <span className={styles.planned}>example planned</span>
@@ -215,7 +217,9 @@ function Item({
           {pageUrl && (
             <>
               {' · '}
-              <Link to={pageUrl}>explained here</Link>
+              <Link to={pageUrl} aria-label={`explained here: ${docTitle(item.page!.id) ?? item.page!.id}`}>
+                explained here
+              </Link>
             </>
           )}
         </dd>
