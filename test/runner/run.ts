@@ -2,6 +2,7 @@
 // tier's outcome and every skip reason, and ends with the one line CI reads.
 import { parseArgs } from 'node:util';
 import { tiers, type Tier } from './tiers.ts';
+import { resetRunReport } from '../report/record.ts';
 import { addResults, skippedTier, summaryLine, type TierResult } from './result.ts';
 
 function selectTiers(names: string | undefined): Tier[] {
@@ -38,6 +39,9 @@ async function main(): Promise<void> {
     for (const tier of tiers) console.log(`${tier.name.padEnd(14)} ${tier.description}`);
     return;
   }
+  // The verification report describes this run only; older results live in
+  // the committed snapshot (npm run report:update).
+  resetRunReport();
   const results = new Map<string, TierResult>();
   const failedTiers = new Set<string>();
   for (const tier of selected) {

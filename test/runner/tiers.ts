@@ -68,8 +68,8 @@ export const tiers: Tier[] = [
   },
   {
     name: 'static',
-    description: 'examples parse, build with kustomize, validate against schemas and pass policy',
-    run: () => runNodeTests('static', { patterns: ['test/static/**/*.test.ts'] }),
+    description: 'examples parse, build with kustomize, validate against schemas and pass policy; workflows pass actionlint',
+    run: () => runNodeTests('static', { patterns: ['test/static/**/*.test.ts', 'test/workflows/**/*.test.ts'] }),
   },
   {
     name: 'build',
