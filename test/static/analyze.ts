@@ -53,7 +53,7 @@ function forValidation(r: RenderedObject): RenderedObject {
 }
 
 /** Parse, build and render everything under `root`. Schema checks need `schemas`. */
-export function analyze(root: string, tools: Tools, schemas?: SchemaSet): Analysis {
+export async function analyze(root: string, tools: Tools, schemas?: SchemaSet): Promise<Analysis> {
   const findings: Finding[] = [];
   const files = walk(root);
 
@@ -76,6 +76,7 @@ export function analyze(root: string, tools: Tools, schemas?: SchemaSet): Analys
   const builds = new Map<string, RenderedObject[]>();
   const notBuilt: Array<{ dir: string; reason: string }> = [];
   const kdirs = kustomizationDirs(root);
+  const toBuild: string[] = [];
   for (const dir of kdirs) {
     const kfile = kustomizationFileIn(dir)!;
     const parsed = yamlFiles.find((p) => p.file === kfile);
@@ -85,18 +86,28 @@ export function analyze(root: string, tools: Tools, schemas?: SchemaSet): Analys
       continue;
     }
     if (brokenYaml.has(kfile)) continue; // reported by the YAML check
-    try {
-      builds.set(dir, kustomizeBuild(dir, { kubectl: tools.kubectl }));
-    } catch (err) {
-      if (err instanceof BuildError) findings.push(err.finding);
-      else throw err;
-    }
+    toBuild.push(dir);
   }
-
-  // 3. every cluster, the way Flux applies it
+  // 3. every cluster, the way Flux applies it (builds of both steps run side by side)
   const found = findClusters(root);
   findings.push(...found.findings);
-  const clusters = found.clusters.map((c) => renderCluster(c, tools.kubectl));
+  const [built, clusters] = await Promise.all([
+    Promise.all(
+      toBuild.map(async (dir) => {
+        try {
+          return { dir, objects: await kustomizeBuild(dir, { kubectl: tools.kubectl }) };
+        } catch (err) {
+          if (err instanceof BuildError) return { dir, finding: err.finding };
+          throw err;
+        }
+      }),
+    ),
+    Promise.all(found.clusters.map((c) => renderCluster(c, tools.kubectl))),
+  ]);
+  for (const b of built) {
+    if ('objects' in b && b.objects) builds.set(b.dir, b.objects);
+    else if (b.finding) findings.push(b.finding);
+  }
   for (const c of clusters) findings.push(...c.findings);
 
   // 4. objects in YAML files outside any kustomization directory (Flux objects, plain manifests)

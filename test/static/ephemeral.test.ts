@@ -63,7 +63,7 @@ test('every committed preview is exactly what render.sh writes for its branch', 
 const setup = await staticSetup();
 const skip = 'skip' in setup ? setup.skip : undefined;
 let rendered: ClusterRender | undefined;
-if (!('skip' in setup)) rendered = renderCluster(findClusters(DIR).clusters[0], setup.tools.kubectl);
+if (!('skip' in setup)) rendered = await renderCluster(findClusters(DIR).clusters[0], setup.tools.kubectl);
 
 test('Flux renders each preview into a restricted namespace, a GitRepository on the branch and the app', { skip }, () => {
   assert.ok(rendered);

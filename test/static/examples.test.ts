@@ -9,7 +9,7 @@ import { EXAMPLES_DIR, display } from './tree.ts';
 
 const setup = await staticSetup();
 const skip = 'skip' in setup ? setup.skip : undefined;
-const analysis: Analysis | undefined = 'skip' in setup ? undefined : analyze(EXAMPLES_DIR, setup.tools, setup.schemas);
+const analysis: Analysis | undefined = 'skip' in setup ? undefined : await analyze(EXAMPLES_DIR, setup.tools, setup.schemas);
 
 function none(check: Parameters<typeof findingsOf>[1], filter: (f: ReturnType<typeof findingsOf>[number]) => boolean = () => true): void {
   const found = findingsOf(analysis!, check).filter(filter);

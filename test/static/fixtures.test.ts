@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { analyze } from './analyze.ts';
+import { analyze, type Analysis } from './analyze.ts';
 import { formatFinding, formatFindings, type CheckName } from './findings.ts';
 import { staticSetup } from './setup.ts';
 import { FIXTURES_DIR } from './tree.ts';
@@ -41,14 +41,16 @@ export const EXPECTATIONS: readonly Expectation[] = [
 const setup = await staticSetup();
 const skip = 'skip' in setup ? setup.skip : undefined;
 
-const analyses = new Map<string, ReturnType<typeof analyze>>();
-function analysisOf(fixture: string): ReturnType<typeof analyze> {
-  if ('skip' in setup) throw new Error(setup.skip);
-  let a = analyses.get(fixture);
-  if (!a) {
-    a = analyze(path.join(FIXTURES_DIR, fixture), setup.tools, setup.schemas);
-    analyses.set(fixture, a);
-  }
+const analyses = new Map<string, Analysis>();
+if (!('skip' in setup)) {
+  const { tools, schemas } = setup;
+  const fixtures = [...new Set(EXPECTATIONS.map((e) => e.fixture))];
+  const results = await Promise.all(fixtures.map((f) => analyze(path.join(FIXTURES_DIR, f), tools, schemas)));
+  fixtures.forEach((f, i) => analyses.set(f, results[i]));
+}
+function analysisOf(fixture: string): Analysis {
+  const a = analyses.get(fixture);
+  if (!a) throw new Error(`fixture ${fixture} was not analysed`);
   return a;
 }
 

@@ -20,7 +20,10 @@ const IMAGE = 'ghcr.io/gitops-field-guide/demo-app';
 const setup = await staticSetup();
 const skip = 'skip' in setup ? setup.skip : undefined;
 const renders = new Map<string, ClusterRender>();
-if (!('skip' in setup)) for (const c of findClusters(FLEET).clusters) renders.set(c.name, renderCluster(c, setup.tools.kubectl));
+if (!('skip' in setup)) {
+  const tools = setup.tools;
+  for (const r of await Promise.all(findClusters(FLEET).clusters.map((c) => renderCluster(c, tools.kubectl)))) renders.set(r.cluster.name, r);
+}
 
 const read = (rel: string): string => readFileSync(path.join(FLEET, rel), 'utf8');
 const objectsOf = (rel: string): K8sObject[] => parseYamlFile(path.join(FLEET, rel)).docs.map((d) => d.value as K8sObject);

@@ -183,7 +183,7 @@ function dataOf(obj: K8sObject): Record<string, string> {
 }
 
 /** Renders one cluster the way Flux would reconcile it. */
-export function renderCluster(cluster: FluxCluster, kubectl: string): ClusterRender {
+export async function renderCluster(cluster: FluxCluster, kubectl: string): Promise<ClusterRender> {
   const findings: Finding[] = [];
   const kustomizations: AppliedKustomization[] = [];
   const objects: RenderedObject[] = [];
@@ -240,7 +240,7 @@ export function renderCluster(cluster: FluxCluster, kubectl: string): ClusterRen
     if (spec.commonMetadata?.annotations) extra.commonAnnotations = spec.commonMetadata.annotations;
     let rendered: RenderedObject[];
     try {
-      rendered = kustomizeBuild(dir, {
+      rendered = await kustomizeBuild(dir, {
         kubectl,
         resources: resources ?? [dir],
         loadRestrictionsNone: true,

@@ -14,7 +14,8 @@ const setup = await staticSetup();
 const skip = 'skip' in setup ? setup.skip : undefined;
 const renders = new Map<string, ClusterRender>();
 if (!('skip' in setup)) {
-  for (const c of findClusters(path.join(EXAMPLES_DIR, 'fleet')).clusters) renders.set(c.name, renderCluster(c, setup.tools.kubectl));
+  const tools = setup.tools;
+  for (const r of await Promise.all(findClusters(path.join(EXAMPLES_DIR, 'fleet')).clusters.map((c) => renderCluster(c, tools.kubectl)))) renders.set(r.cluster.name, r);
 }
 
 for (const pair of PROMOTION_PAIRS) {

@@ -1,7 +1,7 @@
 // Parsing YAML the way the rest of the static tier needs it: every document of a file,
 // with file:line:column and the parser's reason for anything that is not valid YAML.
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseAllDocuments, isMap, isScalar, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, isMap, type Document } from 'yaml';
 import { display } from './tree.ts';
 import type { Finding } from './findings.ts';
 
@@ -77,12 +77,10 @@ export function locateObject(file: string, kind: string, name: string | undefine
   const list: Document.Parsed[] = Array.isArray(documents) ? documents : [];
   for (const doc of list) {
     const contents = doc.contents;
-    if (!isMap(contents)) continue;
-    const k = contents.get('kind');
-    if (k !== kind) continue;
-    const meta = contents.get('metadata');
-    const n = isMap(meta) ? meta.get('name', true) : undefined;
-    if (name !== undefined && isScalar(n) && n.value !== name) continue;
+    if (!isMap(contents) || doc.errors.length) continue;
+    const value = doc.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
+    if (value?.kind !== kind) continue;
+    if (name !== undefined && value.metadata?.name !== name) continue;
     return lineCounter.linePos(contents.range[0]).line;
   }
   return undefined;
