@@ -14,7 +14,8 @@ import type { CheckName, Finding } from './findings.ts';
 
 export interface Tools {
   kubectl: string;
-  kubeconform: string;
+  /** Without it (or without schemas) the schema check does not run. */
+  kubeconform?: string;
 }
 
 export interface Analysis {
@@ -121,7 +122,7 @@ export async function analyze(root: string, tools: Tools, schemas?: SchemaSet): 
   // 5. schemas and policy over everything rendered (each distinct object once)
   const all = dedupe([...[...builds.values()].flat(), ...clusters.flatMap((c) => c.objects), ...standalone]);
   let validation: ValidationResult | undefined;
-  if (schemas) {
+  if (schemas && tools.kubeconform) {
     validation = validateObjects(all.map(forValidation), schemas, tools.kubeconform);
     findings.push(...validation.findings);
   }

@@ -1,23 +1,33 @@
-// What every static test needs before it can run: the pinned tools and the generated schemas.
-// Missing tools skip the tests with the toolchain's own message (and fail them on CI).
+// What the static tests need before they can run: the pinned tools and the generated schemas.
+// A missing tool or schema source skips only the tests that need it, with the toolchain's own
+// message; on CI (CI=true) it fails them instead, since the toolchain tier runs first there.
 import { ensureSchemas, type SchemaSet } from './schemas.ts';
-import { toolsOrSkip } from './tools.ts';
+import { toolOrSkip } from './tools.ts';
 import type { Tools } from './analyze.ts';
 
-export type Setup = { tools: Tools; schemas: SchemaSet } | { skip: string };
+export type Setup =
+  | { skip: string }
+  | {
+      tools: Tools;
+      /** Generated schemas, or why there are none (the schema check then skips). */
+      schemas?: SchemaSet;
+      schemaSkip?: string;
+    };
 
 let cached: Promise<Setup> | undefined;
 
 export function staticSetup(): Promise<Setup> {
   cached ??= (async (): Promise<Setup> => {
-    const r = toolsOrSkip(['kubectl', 'kubeconform']);
-    if ('skip' in r) return { skip: r.skip };
+    const kubectl = toolOrSkip('kubectl');
+    if ('skip' in kubectl) return { skip: kubectl.skip };
+    const kubeconform = toolOrSkip('kubeconform');
+    if ('skip' in kubeconform) return { tools: { kubectl: kubectl.path }, schemaSkip: kubeconform.skip };
+    const tools: Tools = { kubectl: kubectl.path, kubeconform: kubeconform.path };
     try {
-      const schemas = await ensureSchemas();
-      return { tools: { kubectl: r.paths.kubectl, kubeconform: r.paths.kubeconform }, schemas };
+      return { tools, schemas: await ensureSchemas() };
     } catch (err) {
       if (process.env.CI === 'true') throw err;
-      return { skip: `cannot generate the schemas: ${(err as Error).message}` };
+      return { tools, schemaSkip: `cannot generate the schemas: ${(err as Error).message}` };
     }
   })();
   return cached;
