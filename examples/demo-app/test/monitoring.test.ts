@@ -2,6 +2,7 @@
 // exposes, every alert is actionable, and the ServiceMonitor scrapes the
 // port and path the app serves. Also checks the fleet's Deployment and
 // config files against this app's interface, where those files exist.
+/* eslint-disable @typescript-eslint/no-explicit-any -- parsed YAML is untyped data; the assertions below check its shape. */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
