@@ -35,6 +35,7 @@ export const EXPECTATIONS: readonly Expectation[] = [
   { fixture: 'secret-pattern', what: 'a credential pattern in a file', check: 'secrets', rule: 'secret-aws-access-key', file: 'configmap.yaml', line: 6, reason: /AWS access key/ },
   { fixture: 'latest-image', what: 'an image on :latest', check: 'policy', rule: 'image-tag', file: 'deployment.yaml', reason: /uses :latest/ },
   { fixture: 'latest-image', what: 'a Deployment without probes', check: 'policy', rule: 'probes', file: 'deployment.yaml', reason: /has no livenessProbe.*has no readinessProbe/ },
+  { fixture: 'flux-duplicate-object', what: 'two Flux Kustomizations applying the same object', check: 'flux', rule: 'duplicate-object', file: 'apps/two/settings.yaml', reason: /applied by both Kustomization flux-system\/one and flux-system\/two/ },
   { fixture: 'flux-path-missing', what: 'a Flux Kustomization whose path does not exist', check: 'flux', rule: 'path-missing', file: 'clusters/test/apps.yaml', reason: /spec\.path \.\/apps\/test does not exist/ },
 ];
 
