@@ -3,6 +3,7 @@ import type {Config} from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
 import type {PluginOptions as SearchOptions} from '@easyops-cn/docusaurus-search-local';
 import remarkExampleFile from './src/remark/example-file';
+import remarkTutorialOutput from './src/remark/tutorial-output';
 import examplesCachePlugin from './src/plugins/examples-cache';
 import esmPackageCompatPlugin from './src/plugins/esm-package-compat';
 import {darkCodeTheme, lightCodeTheme} from './src/prism-themes';
@@ -57,7 +58,7 @@ const config: Config = {
           routeBasePath: docsRouteBasePath,
           sidebarPath: './sidebars.ts',
           editUrl: `${repoUrl}/edit/main/`,
-          remarkPlugins: [remarkExampleFile],
+          remarkPlugins: [remarkExampleFile, remarkTutorialOutput],
         },
         blog: false,
         theme: {

@@ -89,4 +89,10 @@ export const tiers: Tier[] = [
     needs: ['toolchain'],
     run: () => runNodeTests('live', { patterns: ['test/scenarios/**/*.test.ts'], serial: true }),
   },
+  {
+    name: 'tutorials',
+    description: 'runs the runnable blocks of every docs/do tutorial on fresh local clusters, in page order',
+    needs: ['toolchain'],
+    run: () => runNodeTests('tutorials', { patterns: ['test/tutorials/tutorials.test.ts'], serial: true }),
+  },
 ];

@@ -1,0 +1,24 @@
+// One test per tutorial page in docs/do/: a fresh local cluster (or several) with Flux and a git
+// server, the page's runnable blocks in one shell, each block's exit status and `expect` checked.
+// Runs are recorded in .tmp/tutorial-runs/; `npm run tutorials:update` files the passed ones for
+// the site. TUTORIAL=<page-id>[,<page-id>] runs only those pages.
+import { test } from 'node:test';
+import { environmentUnavailableReason } from './environment.ts';
+import { tutorialPages } from './pages.ts';
+import { runTutorial } from './runner.ts';
+
+const only = (process.env.TUTORIAL ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const pages = tutorialPages();
+
+test('docs/do holds the tutorials', (t) => {
+  if (pages.length === 0) throw new Error('no page in docs/do/ has a runnable block');
+  t.diagnostic(`${pages.length} tutorial pages: ${pages.map((p) => p.pageId).join(', ')}`);
+});
+
+for (const page of pages) {
+  const skip = only.length > 0 && !only.includes(page.pageId) ? `not selected by TUTORIAL=${only.join(',')}` : environmentUnavailableReason(page.environment);
+  test(`tutorial ${page.pageId}: ${page.title} (${page.runnable.length} runnable blocks)`, { skip }, async (t) => {
+    const run = await runTutorial(page, { log: (line) => console.log(line) });
+    t.diagnostic(`${page.pageId}: ${run.blocks.length} blocks passed in ${run.seconds}s`);
+  });
+}
