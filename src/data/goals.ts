@@ -194,7 +194,7 @@ export const goals: Goal[] = [
     text: 'Weigh the options for managing infrastructure outside the cluster from inside Kubernetes.',
     whitepaper: 'open',
     page: {id: `${T}external-infrastructure`},
-    examples: [],
+    examples: ['examples/platform/controllers/crossplane.yaml'],
   },
   {
     id: 'monitoring-alerting',
@@ -202,7 +202,7 @@ export const goals: Goal[] = [
     text: 'Set out a monitoring and alerting strategy.',
     whitepaper: 'open',
     page: {id: `${T}monitoring-and-alerting`},
-    examples: ['examples/demo-app/deploy/monitoring'],
+    examples: ['examples/demo-app/deploy/monitoring', 'examples/platform/controllers/kube-prometheus-stack.yaml'],
   },
   {
     id: 'operators',
@@ -210,7 +210,7 @@ export const goals: Goal[] = [
     text: 'Explain operators as opinionated bundles that developers can order for themselves.',
     whitepaper: 'open',
     page: {id: `${T}operators-self-service`},
-    examples: [],
+    examples: ['examples/platform/controllers/cloudnative-pg.yaml', 'examples/platform/controllers/strimzi.yaml', 'examples/platform/configs/postgres-cluster.yaml'],
   },
   {
     id: 'self-service-clusters',
