@@ -190,7 +190,35 @@ async function buildOne(req: BuildRequest, ctx: Context): Promise<void> {
     renameSync(tmp, toolPath(req.tool, o));
   } finally {
     rmSync(tmp, { force: true });
+    if (readdirSync(out).length === 0) rmSync(out, { recursive: true, force: true }); // failed first build
   }
+}
+
+/** The stamp beside a built tool, if any. */
+export function readStamp(req: BuildRequest): Stamp | undefined {
+  try {
+    return JSON.parse(readFileSync(stampPath(req.tool, opts(req)), 'utf8')) as Stamp;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why a tool must be (re)built, or undefined when the cached one is current. A binary built with
+ * other ldflags (e.g. after this file changed how a tool is stamped) is rebuilt and renamed over
+ * the old one, so readers never see it missing.
+ */
+export function staleReason(req: BuildRequest, stamp: Stamp | undefined, present: boolean): string | undefined {
+  if (!present) return 'missing';
+  const spec = toolSpec(req.tool, opts(req).kubernetesVersion);
+  if (!stamp) return 'no stamp';
+  const want = composeLdflags(req.tool, spec.version);
+  if (stamp.ldflags !== want) return `ldflags changed (${stamp.ldflags} → ${want})`;
+  return undefined;
+}
+
+function needsBuild(req: BuildRequest): string | undefined {
+  return staleReason(req, readStamp(req), hasTool(req.tool, opts(req)));
 }
 
 function seconds(ms: number): string {
@@ -202,7 +230,7 @@ export async function buildTools(reqs: BuildRequest[], options: BuildOptions): P
   const plan = planBuild(reqs);
   const log = options.log;
   const started = Date.now();
-  const missing = plan.filter((r) => !hasTool(r.tool, opts(r)));
+  const missing = plan.filter((r) => needsBuild(r) !== undefined);
   if (missing.length === 0) {
     log(`all ${plan.length} tools cached in ${join(cacheRoot(), 'bin')}: nothing to build (${seconds(Date.now() - started)} s)`);
     return;
@@ -213,11 +241,12 @@ export async function buildTools(reqs: BuildRequest[], options: BuildOptions): P
     let built = 0;
     for (const [i, req] of plan.entries()) {
       const label = `[${i + 1}/${plan.length}] ${req.tool} ${toolSpec(req.tool, opts(req).kubernetesVersion).version}`;
-      if (hasTool(req.tool, opts(req))) {
+      const reason = needsBuild(req);
+      if (reason === undefined) {
         log(`${label} … cached`);
         continue;
       }
-      log(`${label} … building`);
+      log(`${label} … building${reason === 'missing' ? '' : ` (${reason})`}`);
       const t0 = Date.now();
       const heartbeat = setInterval(() => log(`${label} … still building (${seconds(Date.now() - t0)} s)`), 120_000);
       try {

@@ -158,6 +158,9 @@ export function renderGoMod(w: WrapperModule): string {
   return lines.join('\n');
 }
 
+/** Pre-release tag of our flux CLI builds (see composeLdflags). */
+export const FLUX_LOCAL_BUILD = 'fieldguide';
+
 /** `-X` flags that make Kubernetes binaries report their real version (kwokctl reads it). */
 export function kubernetesVersionLdflags(kubernetesVersion: string): string[] {
   const m = /^v(\d+)\.(\d+)\./.exec(kubernetesVersion);
@@ -183,7 +186,10 @@ export function composeLdflags(tool: string, version: string): string {
   } else if (tool === 'kwokctl' || tool === 'kwok') {
     flags.push(`-X sigs.k8s.io/kwok/pkg/consts.Version=${bare}`);
   } else if (tool === 'flux') {
-    flags.push(`-X main.VERSION=${bare}`); // as flux2's Makefile does; `flux version` prints it
+    // As flux2's Makefile does, but marked as a local build: `flux check` (and `check --pre`)
+    // asks api.github.com for the latest release unless the version has a pre-release part,
+    // and nothing here may dial the internet. `flux install` still uses the embedded manifests.
+    flags.push(`-X main.VERSION=${bare}-${FLUX_LOCAL_BUILD}`);
   } else if (tool === 'kubeconform') {
     flags.push(`-X main.version=${version}`);
   } else if (tool === 'age' || tool === 'age-keygen') {

@@ -20,7 +20,7 @@ import {
   stagingVersion,
   type GoModJson,
 } from './gomod';
-import { planBuild, wrapperDir } from './builder';
+import { planBuild, staleReason, wrapperDir, type Stamp } from './builder';
 import { parseCli, requestsFor } from './build';
 import { localizeKustomization } from './fluxManifests';
 import { CANARY_KUBERNETES_VERSIONS, FLUX_CONTROLLER_VERSIONS, KUBERNETES_VERSION } from './versions';
@@ -209,7 +209,7 @@ test('ldflags: Kubernetes binaries report their version, others their own', () =
   assert.match(api, /^-s -w /);
   assert.match(api, /gitVersion=v1\.35\.4 /);
   assert.match(api, /gitMinor=35/);
-  assert.equal(composeLdflags('flux', 'v2.9.5'), '-s -w -X main.VERSION=2.9.5');
+  assert.equal(composeLdflags('flux', 'v2.9.5'), '-s -w -X main.VERSION=2.9.5-fieldguide');
   assert.equal(composeLdflags('kwokctl', 'v0.8.0'), '-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=0.8.0');
   assert.equal(composeLdflags('etcd', 'v3.6.8'), '-s -w');
 });
@@ -277,4 +277,22 @@ test('flux manifests: release-asset URLs become local files', () => {
   assert.deepEqual(assets, ['source-controller.crds.yaml', 'source-controller.deployment.yaml']);
   assert.match(yaml, /- source-controller\.crds\.yaml\n\s*- source-controller\.deployment\.yaml\n\s*- account\.yaml/);
   assert.doesNotMatch(yaml, /https:/);
+});
+
+test('staleReason: missing, unstamped or differently stamped binaries are rebuilt', () => {
+  const req = { tool: 'kubectl' as const };
+  const stamp: Stamp = {
+    tool: 'kubectl',
+    version: KUBERNETES_VERSION,
+    module: 'k8s.io/kubernetes',
+    package: 'k8s.io/kubernetes/cmd/kubectl',
+    go: 'go1.26.8',
+    builtAt: '2026-01-01T00:00:00Z',
+    buildSeconds: 1,
+    ldflags: composeLdflags('kubectl', KUBERNETES_VERSION),
+  };
+  assert.equal(staleReason(req, stamp, true), undefined);
+  assert.equal(staleReason(req, stamp, false), 'missing');
+  assert.equal(staleReason(req, undefined, true), 'no stamp');
+  assert.match(staleReason(req, { ...stamp, ldflags: '-s -w' }, true) ?? '', /^ldflags changed/);
 });
