@@ -174,7 +174,14 @@ async function buildOne(req: BuildRequest, ctx: Context): Promise<void> {
   const started = Date.now();
   try {
     const args = ['build', '-trimpath', '-buildvcs=false', '-mod=mod', '-ldflags', ldflags, '-o', tmp, pkg];
-    await run('go', args, { cwd, env: goEnv(), logFile: join(logDir, `${req.tool}@${spec.version}.log`) });
+    await run('go', args, { cwd, env: goEnv(), logFile: join(logDir, `${req.tool}@${spec.version}.log`) }).catch(
+      (err: Error) => {
+        // A dependency (not the module itself) may need a newer Go: say so instead of switching.
+        const need = /requires go >= ([0-9.]+)/.exec(err.message);
+        if (need) checkGoVersion(`a dependency of ${spec.module}@${spec.version}`, need[1], ctx.goVersion);
+        throw err;
+      },
+    );
     if (spec.recipe === 'flux-controller') copyCrds(req.tool as FluxController, moduleDir);
     const stamp: Stamp = {
       tool: req.tool,
