@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../cluster/paths';
 import { runCommand } from '../cluster/process';
 import { parseManifests } from '../harness/apply';
-import type { KubeObject } from '../harness/kube';
+import { desiredState, subsetMismatches } from '../harness/compare';
+import { describeRef, refOf, type Kube, type KubeObject } from '../harness/kube';
+import { waitForAllFluxReady, waitForGitRepository, waitForKustomization } from '../harness/readiness';
 import { toolPath } from '../toolchain/binaries';
 
 export const FLEET_DIR = join(REPO_ROOT, 'examples', 'fleet');
@@ -105,4 +107,39 @@ export function builtObjects(exp: ClusterExpectations, kind: string): KubeObject
   return Object.values(exp.built)
     .flat()
     .filter((o) => o.kind === kind);
+}
+
+// Shared with the upgrade canary (test/canary/run.ts), which runs the bootstrap scenario's
+// bootstrap at other Kubernetes versions: the same wait and the same comparison with Git.
+
+/**
+ * After gotk-sync.yaml is applied: the GitRepository at the pushed commit, the root
+ * Kustomization applied at it, then every Kustomization and HelmRelease of the cluster Ready.
+ */
+export async function waitForFleetReconcile(
+  kube: Kube,
+  exp: ClusterExpectations,
+  sha: string,
+  opts: { logs?: string[]; timeoutMs?: number } = {},
+): Promise<void> {
+  const wait = { logs: opts.logs, timeoutMs: opts.timeoutMs ?? 5 * 60_000 };
+  await waitForGitRepository(kube, 'flux-system', sha, wait);
+  await waitForKustomization(kube, 'flux-system', { ...wait, revision: sha });
+  await waitForAllFluxReady(kube, { ...wait, expectAtLeast: exp.kustomizations.length + exp.helmReleases.length });
+  for (const ks of exp.kustomizations) await waitForKustomization(kube, ks.name, { ...wait, revision: sha });
+}
+
+/** Built objects that are missing from the cluster or differ from Git (empty when all match). */
+export async function fleetMismatches(kube: Kube, exp: ClusterExpectations): Promise<string[]> {
+  const problems: string[] = [];
+  for (const obj of Object.values(exp.built).flat()) {
+    const live = await kube.get(refOf(obj));
+    if (!live) {
+      problems.push(`${describeRef(refOf(obj))} is missing`);
+      continue;
+    }
+    const mismatches = subsetMismatches(desiredState(obj), live);
+    if (mismatches.length) problems.push(`${describeRef(refOf(obj))}:\n    ${mismatches.join('\n    ')}`);
+  }
+  return problems;
 }
