@@ -78,6 +78,7 @@ export function spawnProcess(opts: SpawnOptions): ManagedProcess {
   });
   child.unref(); // a forgotten child must not keep the test runner alive; the exit hook kills it
   const stop = async (graceMs = 10_000): Promise<void> => {
+    child.ref(); // keep the event loop alive until the exit is seen
     if (!done) signalGroup(pid, 'SIGTERM');
     const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
     if ((await Promise.race([exited, timer])) === 'timeout') {

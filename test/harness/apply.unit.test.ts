@@ -63,3 +63,12 @@ test('waitUntil returns the value once done, and times out with the last state a
     /last state: probe failed: boom/,
   );
 });
+
+test('a probe that reports fail ends the wait at once', async () => {
+  const started = Date.now();
+  await assert.rejects(
+    waitUntil('stalled thing', async () => ({ done: false, detail: 'Ready=False', fail: 'it stalled' }), { timeoutMs: 60_000, intervalMs: 5 }),
+    /gave up after 0s waiting for stalled thing: it stalled/,
+  );
+  assert.ok(Date.now() - started < 1000);
+});

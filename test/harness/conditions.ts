@@ -15,6 +15,8 @@ export interface Condition {
 export interface Readiness {
   ready: boolean;
   reason: string;
+  /** The controller gave up (Stalled=True for this generation): waiting cannot help. */
+  stalled?: boolean;
 }
 
 export function conditionsOf(obj: Pick<KubeObject, 'status'> | undefined): Condition[] {
@@ -73,7 +75,10 @@ export function fluxReadiness(obj: KubeObject | undefined, opts: { revision?: st
     return { ready: false, reason: `Ready condition is for generation ${ready.observedGeneration}` };
   }
   if (ready.status !== 'True') {
-    return { ready: false, reason: `Ready=${ready.status} (${ready.reason ?? ''}): ${ready.message ?? ''}` };
+    const stalled = findCondition(obj, 'Stalled');
+    const gaveUp = stalled?.status === 'True' && (stalled.observedGeneration ?? obj.metadata.generation) === obj.metadata.generation;
+    const why = `Ready=${ready.status} (${ready.reason ?? ''}): ${ready.message ?? ''}`;
+    return gaveUp ? { ready: false, stalled: true, reason: `Stalled (${stalled.reason ?? ''}); ${why}` } : { ready: false, reason: why };
   }
   if (opts.revision) {
     const revision = reportedRevision(obj);

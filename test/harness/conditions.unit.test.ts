@@ -66,3 +66,12 @@ test('a Deployment is available when every replica is updated, ready and availab
   assert.match(deploymentReadiness(deployment(2, full, 'False')).reason, /Available=False/);
   assert.match(deploymentReadiness(deployment(1, { ...full, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 }), { replicas: 2 }).reason, /spec.replicas 1 != expected 2/);
 });
+
+test('Stalled=True for the current generation means waiting cannot help', () => {
+  const obj = gitRepo({ status: 'False' });
+  obj.status.conditions.push({ type: 'Stalled', status: 'True', reason: 'RetriesExceeded', observedGeneration: 2 });
+  const r = fluxReadiness(obj);
+  assert.equal(r.stalled, true);
+  assert.match(r.reason, /Stalled \(RetriesExceeded\)/);
+  assert.equal(fluxReadiness(gitRepo({ status: 'False' })).stalled, undefined);
+});

@@ -52,7 +52,7 @@ export async function waitForObject(
   const obj = await waitUntil(`${describeRef(ref)} ${what}`, async () => {
     const current = await kube.get(ref);
     const readiness = check(current);
-    return { done: readiness.ready, detail: readiness.reason, value: current };
+    return { done: readiness.ready, detail: readiness.reason, value: current, fail: readiness.stalled ? readiness.reason : undefined };
   }, { timeoutMs: opts.timeoutMs, intervalMs: opts.intervalMs, explain: () => explainObject(kube, ref, opts) });
   return obj!;
 }
@@ -103,12 +103,14 @@ export async function waitForAllFluxReady(
     const pending = objects
       .map((obj) => ({ obj, readiness: fluxReadiness(obj) }))
       .filter((x) => !x.readiness.ready);
-    notReady = pending[0] ? refOf(pending[0].obj) : undefined;
+    const stalled = pending.find((x) => x.readiness.stalled);
+    notReady = stalled ? refOf(stalled.obj) : pending[0] ? refOf(pending[0].obj) : undefined;
     const enough = objects.length >= (opts.expectAtLeast ?? 1);
     const detail = !enough
       ? `only ${objects.length} Flux objects exist so far`
       : pending.map((x) => `${describeRef(refOf(x.obj))}: ${x.readiness.reason}`).join('; ');
-    return { done: enough && pending.length === 0, detail, value: objects };
+    const fail = stalled ? `${describeRef(refOf(stalled.obj))} stalled` : undefined;
+    return { done: enough && pending.length === 0, detail, value: objects, fail };
   }, {
     timeoutMs: opts.timeoutMs,
     intervalMs: opts.intervalMs,

@@ -5,6 +5,8 @@ export interface Probe<T> {
   done: boolean;
   /** One line about the current state, kept for the timeout message. */
   detail: string;
+  /** Set when waiting longer cannot help (e.g. Stalled=True): the wait fails at once. */
+  fail?: string;
   value?: T;
 }
 
@@ -33,11 +35,16 @@ export async function waitUntil<T>(what: string, probe: () => Promise<Probe<T>>,
   const intervalMs = opts.intervalMs ?? 500;
   const start = Date.now();
   let detail = 'not checked yet';
+  let failure: string | undefined;
   for (;;) {
     try {
       const result = await probe();
       if (result.done) return result.value;
       detail = result.detail;
+      if (result.fail) {
+        failure = result.fail;
+        break;
+      }
     } catch (error) {
       detail = `probe failed: ${error instanceof Error ? error.message : String(error)}`;
     }
@@ -45,7 +52,9 @@ export async function waitUntil<T>(what: string, probe: () => Promise<Probe<T>>,
     await sleep(intervalMs);
   }
   const seconds = Math.round((Date.now() - start) / 1000);
-  let message = `timed out after ${seconds}s waiting for ${what}\n  last state: ${detail}`;
+  let message = failure
+    ? `gave up after ${seconds}s waiting for ${what}: ${failure}\n  last state: ${detail}`
+    : `timed out after ${seconds}s waiting for ${what}\n  last state: ${detail}`;
   if (opts.explain) {
     try {
       message += `\n${await opts.explain()}`;

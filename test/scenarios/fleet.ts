@@ -2,7 +2,7 @@
 // itself (never hard-coded): the cluster's Flux Kustomizations, each one's `kubectl kustomize`
 // build with the cluster's postBuild substitutions, and the HelmReleases those builds contain.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../cluster/paths';
 import { runCommand } from '../cluster/process';
 import { parseManifests } from '../harness/apply';
@@ -11,7 +11,9 @@ import { describeRef, refOf, type Kube, type KubeObject } from '../harness/kube'
 import { waitForAllFluxReady, waitForGitRepository, waitForKustomization } from '../harness/readiness';
 import { toolPath } from '../toolchain/binaries';
 
-export const FLEET_DIR = join(REPO_ROOT, 'examples', 'fleet');
+// LIVE_FLEET_DIR points the live tier at a patched copy (e.g. under .tmp/) while a fix to
+// examples/fleet is pending; normally unset.
+export const FLEET_DIR = process.env.LIVE_FLEET_DIR ? resolve(process.env.LIVE_FLEET_DIR) : join(REPO_ROOT, 'examples', 'fleet');
 
 /** The cluster entry points: every folder of clusters/ with a flux-system/gotk-sync.yaml. */
 export function fleetClusters(fleetDir = FLEET_DIR): string[] {
