@@ -187,6 +187,17 @@ function secs(n: number | undefined): string {
   return n === undefined ? '-' : `${n.toFixed(1)} s`;
 }
 
+/**
+ * One line for a failed bootstrap: the first line of the error, plus the first `Ready=False`
+ * condition message the harness's explanation carries (that says why), cut at 240 characters.
+ */
+export function failureHeadline(reason: string): string {
+  const first = reason.split('\n')[0].trim();
+  const ready = /Ready=False \(([^)]*)\)(?: \[gen \d+\])?: (.*)$/m.exec(reason);
+  const text = ready ? `${first} — ${ready[1]}: ${ready[2].trim()}` : first;
+  return text.length > 240 ? `${text.slice(0, 239)}…` : text;
+}
+
 /** The per-version table the CLI prints. */
 export function formatVersion(r: VersionResult): string {
   const lines: string[] = [];
@@ -196,7 +207,7 @@ export function formatVersion(r: VersionResult): string {
   for (const b of r.bootstrap) {
     const detail = b.result === 'passed'
       ? `control plane ${secs(b.controlPlaneSeconds)}, Flux ready ${secs(b.fluxReadySeconds)}, reconcile ${secs(b.reconcileSeconds)}, ${b.objectsChecked ?? 0} objects as in Git`
-      : (b.reason ?? '').split('\n')[0];
+      : failureHeadline(b.reason ?? '');
     lines.push(`  bootstrap ${pad(b.cluster, 14)} ${pad(b.result, 7)} ${pad(secs(b.seconds), 8)} ${detail}`);
   }
   if (r.apis.length) {

@@ -15,7 +15,6 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../cluster/paths';
 import { bootstrapFromGit } from '../harness/bootstrap';
 import { LIVE_TOOLS, startLiveEnv, type LiveEnv } from '../harness/environment';
@@ -28,6 +27,7 @@ import { objectId } from '../static/kustomize.ts';
 import { display } from '../static/tree.ts';
 import { ensureTools, hasTool, toolPath } from '../toolchain/binaries';
 import { CANARY_KUBERNETES_VERSIONS, FLUX_VERSION, KUBERNETES_VERSION } from '../toolchain/versions';
+import { parseCanaryArgs } from './args';
 import { fetchDiscovery, fetchMetrics, probeResource, ResourceMapper, serverSideApply, serverVersion, statusMessage, WarningKube } from './client';
 import { apiKey, classifyApis, findResource, type ApiUse, type Discovery } from './discovery';
 import { parseDeprecatedApiMetric, type DeprecatedApiRequest } from './metrics';
@@ -53,23 +53,6 @@ import { warningsInLog } from './warnings';
 export const REPORT_PATH = path.join(REPO_ROOT, '.tmp', 'canary', 'report.json');
 const TEST_NAME = 'test/canary/run.ts: upgrade canary';
 const REPO = 'fleet';
-
-export interface CanaryArgs {
-  versions: string[];
-  clusters?: string[];
-}
-
-/** `--versions a,b` (default: every canary version) and `--clusters a,b` (default: every fleet cluster). */
-export function parseCanaryArgs(argv: string[], known: readonly string[] = CANARY_KUBERNETES_VERSIONS): CanaryArgs {
-  const { values } = parseArgs({ args: argv, options: { versions: { type: 'string' }, clusters: { type: 'string' } }, strict: true });
-  const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-  const versions = values.versions ? list(values.versions) : [...known];
-  if (versions.length === 0) throw new Error('--versions names no version');
-  const bad = versions.filter((v) => !/^v\d+\.\d+\.\d+$/.test(v));
-  if (bad.length) throw new Error(`--versions: ${bad.join(', ')} is not a Kubernetes release such as ${known[0] ?? 'v1.36.3'}`);
-  const clusters = values.clusters ? list(values.clusters) : undefined;
-  return { versions: [...new Set(versions)], ...(clusters ? { clusters } : {}) };
-}
 
 const t0 = Date.now();
 /** The environment running now, stopped on Ctrl-C. */

@@ -98,7 +98,7 @@ export interface DeprecationNotice {
 // k8s.io/apiserver/pkg/endpoints/deprecation: "<group/version> <Kind> is deprecated[ in vX.Y+][, unavailable in vX.Y+][; use <group/version> <Kind>]".
 // CustomResourceDefinitions with `deprecated: true` on a version use the same sentence unless
 // they set their own deprecationWarning (then only the text is known).
-const DEPRECATION = /(?:^|\s)((?:[a-z0-9.-]+\/)?v\d+(?:(?:alpha|beta)\d+)?) ([A-Z][A-Za-z0-9]*) is deprecated(?: in v(\d+\.\d+)\+)?(?:, unavailable in v(\d+\.\d+)\+)?(?:; use ((?:[a-z0-9.-]+\/)?v\d+(?:(?:alpha|beta)\d+)? [A-Z][A-Za-z0-9]*))?/;
+const DEPRECATION = /(?:^|[\s"'])((?:[a-z0-9.-]+\/)?v\d+(?:(?:alpha|beta)\d+)?) ([A-Z][A-Za-z0-9]*) is deprecated(?: in v(\d+\.\d+)\+)?(?:, unavailable in v(\d+\.\d+)\+)?(?:; use ((?:[a-z0-9.-]+\/)?v\d+(?:(?:alpha|beta)\d+)? [A-Z][A-Za-z0-9]*))?/;
 
 /** The deprecation notice in a warning text, or undefined when the text says something else. */
 export function parseDeprecation(text: string): DeprecationNotice | undefined {
@@ -141,7 +141,7 @@ export function warningsInLog(text: string): string[] {
       continue;
     }
     const m = DEPRECATION.exec(line);
-    if (m) found.add(line.slice(m.index).trim().replace(/["}]+$/, ''));
+    if (m) found.add(line.slice(line.indexOf(`${m[1]} ${m[2]} is deprecated`, m.index)).trim().replace(/["}\s]+$/, ''));
   }
   return [...found];
 }
