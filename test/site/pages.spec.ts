@@ -105,10 +105,13 @@ test('no page scrolls sideways on a 375 px wide screen', async ({page}) => {
       const root = document.documentElement;
       if (root.scrollWidth <= root.clientWidth) return null;
       // Name the widest offenders so the failure says what to fix.
+      // Fixed elements (the skip link parks itself off-screen) never widen the page.
+      const overflows = (element: Element) =>
+        element.getBoundingClientRect().right > root.clientWidth + 1 && getComputedStyle(element).position !== 'fixed';
       const culprits = [...document.body.querySelectorAll('*')]
-        .filter((element) => element.getBoundingClientRect().right > root.clientWidth + 1)
+        .filter((element) => overflows(element) && ![...element.children].some(overflows))
         .slice(0, 3)
-        .map((element) => `${element.tagName.toLowerCase()}.${[...element.classList].join('.')}`);
+        .map((element) => `<${element.tagName.toLowerCase()} class="${element.className}"> "${element.textContent?.slice(0, 30)}"`);
       return `scrollWidth ${root.scrollWidth} > clientWidth ${root.clientWidth} (${culprits.join(', ')})`;
     });
     return overflow ? [overflow] : [];
