@@ -18,6 +18,19 @@ export type TutorialFlag = (typeof TUTORIAL_FLAGS)[number];
 export const TUTORIAL_KEYS = ['expect', 'timeout', 'id'] as const;
 export type TutorialKey = (typeof TUTORIAL_KEYS)[number];
 
+/**
+ * Flags of an `expect` pattern: ^ and $ match at line ends, and . also matches a newline, so
+ * "apps.*True" may span lines. Note that Markdown drops a backslash before punctuation in a
+ * fence's info string (CommonMark backslash escapes): write [.] [+] [(] rather than \. \+ \(
+ * (\s, \S, \d and \w are not punctuation and pass through).
+ */
+export const EXPECT_FLAGS = 'ms';
+
+/** The compiled `expect` pattern of a block. */
+export function expectPattern(expect: string): RegExp {
+  return new RegExp(expect, EXPECT_FLAGS);
+}
+
 /** Seconds a runnable block may take when its meta gives no timeout. */
 export const DEFAULT_BLOCK_TIMEOUT_SECONDS = 120;
 
@@ -79,7 +92,7 @@ export interface TutorialBlockMeta {
   kindOnly: boolean;
   localOnly: boolean;
   dockerOnly: boolean;
-  /** Regular expression (multiline) the block's output must match. */
+  /** Regular expression (flags EXPECT_FLAGS) the block's output must match. */
   expect?: string;
   timeoutSeconds: number;
   id?: string;
@@ -120,7 +133,7 @@ export function parseTutorialMeta(meta: string | null | undefined): TutorialBloc
       result.isTutorialBlock = true;
       if (token.key === 'expect') {
         try {
-          new RegExp(token.value, 'm');
+          expectPattern(token.value);
         } catch (error) {
           throw new Error(`expect="${token.value}" is not a valid regular expression: ${(error as Error).message}`, {cause: error});
         }

@@ -13,6 +13,7 @@ import { startFlux, type Flux } from '../cluster/flux.ts';
 import { localUnavailableReason, startLocalCluster } from '../cluster/local.ts';
 import { fluxUnavailableReason } from '../cluster/flux.ts';
 import { makeRunDir, REPO_ROOT } from '../cluster/paths.ts';
+import { freePort } from '../cluster/ports.ts';
 import type { Cluster } from '../cluster/provider.ts';
 import { startGitServer, type GitServer } from '../gitserver/index.ts';
 import { formatEventLines, toEventLines } from '../harness/events.ts';
@@ -159,6 +160,9 @@ export async function startTutorialEnvironment(spec: TutorialEnvironmentSpec, op
       npm_config_update_notifier: 'false',
       npm_config_fund: 'false',
       npm_config_audit: 'false',
+      // A free port for anything the page starts locally (the demo app reads PORT): 8080 may be
+      // taken on a shared machine. A reader's shell has no PORT, and the pages default to 8080.
+      PORT: String(await freePort()),
     };
     const exported: Record<string, string> = {};
     const secrets: string[] = [];
@@ -208,6 +212,7 @@ export async function startTutorialEnvironment(spec: TutorialEnvironmentSpec, op
       exported.KUBECONFIG = kubeconfig;
       replacements[kubeconfig] = '$KUBECONFIG';
     }
+    replacements[join(runDir, 'tmp')] = '<tmp>';
     replacements[runDir] = '<run>';
     Object.assign(env, exported);
 

@@ -11,6 +11,16 @@ export interface NormalizeContext {
   replacements?: Record<string, string>;
   /** Values that must never appear in a recorded output (passwords, private keys). */
   secrets?: string[];
+  /**
+   * Strings kept as they are although a rule would replace them: hashes that are content, not
+   * run artefacts (the illustrative commit SHAs written in examples/ and in the page itself).
+   */
+  keep?: Iterable<string>;
+}
+
+/** 40-hex strings in a text: what `keep` is usually built from. */
+export function fullShasIn(text: string): string[] {
+  return [...new Set(text.match(/\b[0-9a-f]{40}\b/g) ?? [])];
 }
 
 interface Rule {
@@ -33,13 +43,15 @@ export const TEXT_RULES: readonly Rule[] = [
   },
   { name: 'age recipient stanza', pattern: /-----BEGIN AGE ENCRYPTED FILE-----[\s\S]*?-----END AGE ENCRYPTED FILE-----/g, replace: '-----BEGIN AGE ENCRYPTED FILE-----\n<encrypted data key>\n-----END AGE ENCRYPTED FILE-----' },
   { name: 'sha256 digest', pattern: /\bsha256:[0-9a-f]{64}\b/g, replace: 'sha256:<digest>' },
-  { name: 'git revision', pattern: /@sha1:[0-9a-f]{40}\b/g, replace: '@sha1:<sha>' },
+  // Flux prints revisions as <ref>@sha1:<sha>, in full or (in tables) cut to 8 digits.
+  { name: 'git revision', pattern: /@sha1:[0-9a-f]{7,40}\b/g, replace: '@sha1:<sha>' },
   { name: 'full commit sha', pattern: /\b[0-9a-f]{40}\b/g, replace: '<sha>' },
   {
     name: 'timestamp',
     pattern: /\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|\s?[+-]\d{2}:?\d{2})?(?: [A-Z]{3,4})?(?: m=[+-]\d+\.\d+)?/g,
     replace: '<time>',
   },
+  { name: 'git date', pattern: /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} \d{2}:\d{2}:\d{2} \d{4}(?: [+-]\d{4})?/g, replace: '<time>' },
   { name: 'http date', pattern: /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT\b/g, replace: '<time>' },
   { name: 'uid', pattern: /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, replace: '<uid>' },
   { name: 'loopback port', pattern: /\b(127\.0\.0\.1|localhost|\[::1\]):\d{2,5}\b/g, replace: '$1:<port>' },
@@ -49,7 +61,11 @@ export const TEXT_RULES: readonly Rule[] = [
     pattern: /(?<![\w.@/-])(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{7,12}(?![\w@-])/g,
     replace: '<sha>',
   },
-  { name: 'commit range', pattern: /<sha>\.\.\.?(?=[0-9a-f]{7,12}\b)[0-9a-f]{7,12}\b/g, replace: '<sha>..<sha>' },
+  { name: 'commit range', pattern: /(?:<sha>|\b[0-9a-f]{7,12})\.\.\.?[0-9a-f]{7,12}\b/g, replace: '<sha>..<sha>' },
+  // Where only a hash can stand, it may be all digits: `git commit`'s "[main 1234567]" and
+  // `git log --oneline` lines.
+  { name: 'commit summary', pattern: /^(\[[^\]\s]+(?: \([^)]*\))?) [0-9a-f]{7,12}\]/gm, replace: '$1 <sha>]' },
+  { name: 'oneline log', pattern: /^[0-9a-f]{7,12}(?= )/gm, replace: '<sha>' },
   // Pod names: <deployment>-<pod-template-hash>-<5 random>, and ReplicaSets without the last part.
   {
     name: 'pod name suffix',
@@ -65,12 +81,15 @@ export const TEXT_RULES: readonly Rule[] = [
     replace: '<duration>',
   },
   { name: 'duration with minutes', pattern: /(?<![\w.])\d+h\d+m(?![\w])/g, replace: '<duration>' },
-  { name: 'temporary path', pattern: /(?<![\w.-])\/tmp\/[^\s'":]+/g, replace: '<tmp>' },
+  // Anything under /tmp, or under the session's own TMPDIR (which the runner maps to <tmp>).
+  { name: 'temporary path', pattern: /(?<![\w.-])(?:<tmp>|\/tmp)\/[^\s'":]+/g, replace: '<tmp>' },
   { name: 'ip address', pattern: /(?<![\w.])(?!127\.0\.0\.1\b)(?:\d{1,3}\.){3}\d{1,3}(?![\w.])/g, replace: '<ip>' },
 ];
 
 /** Cell-only rules: ages in a table's AGE / LAST SEEN column (e.g. 12s, 3m4s, 5d, <invalid>). */
 const AGE_CELL = /^(?:\d+[smhdy])+$|^<invalid>$|^<unknown>$/;
+/** kubectl's repeated-event form of LAST SEEN: "25s (x3 over 35s)". */
+const AGE_REPEATED_CELL = /^(?:\d+[smhdy])+ \(x\d+ over (?:\d+[smhdy])+\)$/;
 const AGE_HEADERS = new Set(['AGE', 'LAST SEEN', 'LAST-SEEN', 'DURATION', 'SINCE']);
 
 function escapeRegExp(text: string): string {
@@ -87,15 +106,28 @@ export function normalizeText(text: string, context: NormalizeContext = {}): str
     .filter(([from]) => from.length > 0)
     .sort((a, b) => b[0].length - a[0].length);
   for (const [from, to] of replacements) out = out.split(from).join(to);
+  // Kept strings are swapped for tokens no rule matches, and swapped back afterwards.
+  const kept = [...new Set(context.keep ?? [])].filter((k) => k.length > 0 && out.includes(k));
+  kept.forEach((k, i) => (out = out.split(k).join(`\u0000${i}\u0000`)));
   for (const rule of TEXT_RULES) {
     out = out.replace(rule.pattern, rule.replace as never);
   }
+  kept.forEach((k, i) => (out = out.split(`\u0000${i}\u0000`).join(k)));
   return out;
 }
 
 interface Column {
   name: string;
   start: number;
+}
+
+const COLUMN_NAME = /^[A-Z][A-Z0-9_()./-]*(?: [A-Z][A-Z0-9_()./-]*)*$/;
+
+/** Column names of a tab-separated header (the flux CLI pads cells and separates them with tabs). */
+export function parseTabHeader(line: string): string[] | undefined {
+  if (!line.includes('\t')) return undefined;
+  const names = line.split('\t').map((c) => c.trim());
+  return names.length >= 2 && names.every((n) => COLUMN_NAME.test(n)) ? names : undefined;
 }
 
 /** Column names and offsets of a kubectl/flux table header, or undefined if the line is not one. */
@@ -121,14 +153,15 @@ function splitRow(line: string, columns: Column[]): string[] | undefined {
   return cells;
 }
 
-function normalizeTable(header: Column[], rows: string[][], context: NormalizeContext): string[] {
-  const table = [header.map((c) => c.name), ...rows.map((cells) =>
+function normalizeTable(names: string[], rows: string[][], context: NormalizeContext): string[] {
+  const table = [names, ...rows.map((cells) =>
     cells.map((cell, i) => {
-      if (AGE_HEADERS.has(header[i].name) && AGE_CELL.test(cell.trim())) return '<age>';
+      if (AGE_HEADERS.has(names[i] ?? '') && AGE_CELL.test(cell.trim())) return '<age>';
+      if (AGE_HEADERS.has(names[i] ?? '') && AGE_REPEATED_CELL.test(cell.trim())) return '<age> (repeated)';
       return normalizeText(cell, context);
     }),
   )];
-  const widths = header.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
+  const widths = names.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
   return table.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] + 3))).join('').trimEnd());
 }
 
@@ -150,6 +183,15 @@ export function normalizeOutput(raw: string, context: NormalizeContext = {}): st
   const lines = cleanTerminalOutput(raw).split('\n');
   const out: string[] = [];
   for (let i = 0; i < lines.length; ) {
+    const tabNames = parseTabHeader(lines[i]);
+    if (tabNames) {
+      let j = i + 1;
+      const rows: string[][] = [];
+      for (; j < lines.length && lines[j].includes('\t'); j++) rows.push(lines[j].split('\t').map((c) => c.trim()));
+      out.push(...normalizeTable(tabNames, rows, context));
+      i = j;
+      continue;
+    }
     const header = parseTableHeader(lines[i]);
     if (header) {
       const rows: string[][] = [];
@@ -160,7 +202,7 @@ export function normalizeOutput(raw: string, context: NormalizeContext = {}): st
         rows.push(cells);
       }
       if (rows.length > 0) {
-        out.push(...normalizeTable(header, rows, context));
+        out.push(...normalizeTable(header.map((c) => c.name), rows, context));
         i = j;
         continue;
       }

@@ -1,7 +1,7 @@
 // normalize.ts: every rule on the kind of output the tutorials print, and tables re-aligned.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cleanTerminalOutput, normalizeOutput, normalizeText, parseTableHeader, TEXT_RULES } from './normalize.ts';
+import { cleanTerminalOutput, fullShasIn, normalizeOutput, normalizeText, parseTableHeader, TEXT_RULES } from './normalize.ts';
 
 test('commit hashes: full, short, in Flux revisions and in push ranges', () => {
   assert.equal(normalizeText('applied revision main@sha1:9f1c2e4b7a3d5c6e8f0a1b2c3d4e5f60718293a4'), 'applied revision main@sha1:<sha>');
@@ -10,7 +10,7 @@ test('commit hashes: full, short, in Flux revisions and in push ranges', () => {
   assert.equal(normalizeText('7d3f9a1 (HEAD -> main) Revert "x"'), '<sha> (HEAD -> main) Revert "x"');
   assert.equal(normalizeText('commit 9f1c2e4b7a3d5c6e8f0a1b2c3d4e5f60718293a4'), 'commit <sha>');
   // Words and plain numbers that merely look hexadecimal stay.
-  assert.equal(normalizeText('deadbeef 1234567 added decade'), 'deadbeef 1234567 added decade');
+  assert.equal(normalizeText('words: deadbeef 1234567 added decade'), 'words: deadbeef 1234567 added decade');
 });
 
 test('timestamps, durations and ages', () => {
@@ -98,4 +98,51 @@ test('tables: ages become <age>, revisions normalised, columns re-aligned', () =
 
 test('terminal noise: colours, carriage returns and blank edges are removed', () => {
   assert.equal(cleanTerminalOutput('\n\u001b[32mok\u001b[0m  \r\nstep 1\rstep 2\n\n'), 'ok\nstep 2');
+});
+
+test('flux tables: tab-separated cells become an aligned table', () => {
+  const raw = [
+    'NAME             \tREVISION          \tSUSPENDED\tREADY\tMESSAGE',
+    'apps             \tmain@sha1:9f1c2e4b7a3d5c6e8f0a1b2c3d4e5f60718293a4\tFalse    \tTrue \tApplied revision: main@sha1:9f1c2e4b7a3d5c6e8f0a1b2c3d4e5f60718293a4',
+    'infra-controllers\tmain@sha1:9f1c2e4b7a3d5c6e8f0a1b2c3d4e5f60718293a4\tFalse    \tTrue \tApplied revision: main@sha1:9f1c2e4b7a3d5c6e8f0a1b2c3d4e5f60718293a4',
+  ].join('\n');
+  assert.equal(normalizeOutput(raw), [
+    'NAME                REVISION          SUSPENDED   READY   MESSAGE',
+    'apps                main@sha1:<sha>   False       True    Applied revision: main@sha1:<sha>',
+    'infra-controllers   main@sha1:<sha>   False       True    Applied revision: main@sha1:<sha>',
+  ].join('\n'));
+});
+
+test('git dates', () => {
+  assert.equal(normalizeText(' Date: Wed Nov 25 22:45:25 2026 +0000'), ' Date: <time>');
+});
+
+test('hashes that are content (in examples/ or the page) are kept', () => {
+  const sha = '9f1c2e4b7a3d5c6e8f0a1b2c3d4e5f60718293a4';
+  const other = '0123456789abcdef0123456789abcdef01234567';
+  const keep = fullShasIn(`annotations:\n  commit: "${sha}"\n`);
+  assert.deepEqual(keep, [sha]);
+  assert.equal(normalizeText(`- ${sha}\n+ ${other}`, { keep }), `- ${sha}\n+ <sha>`);
+  assert.equal(normalizeText(`main@sha1:${other}`, { keep }), 'main@sha1:<sha>');
+});
+
+test('hashes made only of digits, where only a hash can stand', () => {
+  assert.equal(normalizeText('[main 7603707] Revert "x"'), '[main <sha>] Revert "x"');
+  assert.equal(normalizeText('[feature/new-greeting (root-commit) 1234567] first'), '[feature/new-greeting (root-commit) <sha>] first');
+  assert.equal(normalizeText('7603707 Revert "x"'), '<sha> Revert "x"');
+  assert.equal(normalizeText('Applied revision: main@sha1:76037073'), 'Applied revision: main@sha1:<sha>');
+  assert.equal(normalizeText('index 1234567..89abcde 100644'), 'index <sha>..<sha> 100644');
+});
+
+test('repeated events in LAST SEEN', () => {
+  const events = [
+    'LAST SEEN           TYPE     REASON               OBJECT                MESSAGE',
+    '25s (x3 over 35s)   Normal   DependencyNotReady   Kustomization/hello   Dependencies do not meet ready condition',
+  ].join('\n');
+  assert.match(normalizeOutput(events).split('\n')[1], /^<age> \(repeated\) +Normal/);
+});
+
+test('paths under the session TMPDIR become <tmp>', () => {
+  const context = { replacements: { '/r/run-1/tmp': '<tmp>', '/r/run-1': '<run>' } };
+  assert.equal(normalizeText('diff -u -N /r/run-1/tmp/LIVE-123/apps.v1.Deployment /r/run-1/tmp/MERGED-9/x', context), 'diff -u -N <tmp> <tmp>');
 });

@@ -2,18 +2,31 @@
 // runnable blocks in page order in one bash session, each checked for its exit status and its
 // `expect` pattern. Every run is recorded (normalised) in .tmp/tutorial-runs/<page-id>.json;
 // `npm run tutorials:update` copies passed runs into src/data/tutorial-runs/ for the site.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RecordedBlock, TutorialRun } from '../../src/remark/tutorial-output-meta.ts';
+import { globSync } from 'tinyglobby';
+import { expectPattern, type RecordedBlock, type TutorialRun } from '../../src/remark/tutorial-output-meta.ts';
 import { REPO_ROOT } from '../cluster/paths.ts';
 import { FLUX_VERSION } from '../toolchain/versions.ts';
 import { guideCommit, startTutorialEnvironment, type TutorialEnvironment } from './environment.ts';
-import { cleanTerminalOutput, normalizeOutput, type NormalizeContext } from './normalize.ts';
+import { cleanTerminalOutput, fullShasIn, normalizeOutput, type NormalizeContext } from './normalize.ts';
 import type { TutorialBlock, TutorialPage } from './parse.ts';
 import { BashSession, type BlockResult } from './session.ts';
 
 /** Where runs are recorded (gitignored); tutorials:update copies from here. */
 export const RUNS_DIR = join(REPO_ROOT, '.tmp', 'tutorial-runs');
+
+let exampleShas: string[] | undefined;
+
+/** Commit SHAs written in examples/ (illustrative release commits): content, kept in records. */
+export function shasInExamples(): string[] {
+  exampleShas ??= fullShasIn(
+    globSync(['examples/**/*.{yaml,yml,json,md,sh}'], { cwd: REPO_ROOT, ignore: ['**/node_modules/**', '**/dist/**'] })
+      .map((f) => readFileSync(join(REPO_ROOT, f), 'utf8'))
+      .join('\n'),
+  );
+  return exampleShas;
+}
 
 /** Lines of a failing block's output quoted in the failure message. */
 const TAIL_LINES = 40;
@@ -67,7 +80,7 @@ export function judgeBlock(block: TutorialBlock, result: BlockResult, normalized
   if (result.timedOut) return `timed out after ${block.meta.timeoutSeconds}s`;
   if (result.exitCode !== 0) return `exited with status ${result.exitCode}`;
   if (block.meta.expect !== undefined) {
-    const pattern = new RegExp(block.meta.expect, 'm');
+    const pattern = expectPattern(block.meta.expect);
     if (!pattern.test(cleanTerminalOutput(result.output)) && !pattern.test(normalized)) {
       return `exited 0 but its output does not match expect="${block.meta.expect}"`;
     }
@@ -92,7 +105,11 @@ export async function runTutorial(page: TutorialPage, opts: RunOptions = {}): Pr
   log(`[${page.pageId}] starting ${page.environment.clusters.join(', ') || 'no'} cluster(s)`);
   const environment: TutorialEnvironment = await start(page.environment, { log });
   log(`[${page.pageId}] environment ready in ${environment.startSeconds.toFixed(1)}s`);
-  const context: NormalizeContext = { replacements: environment.replacements, secrets: environment.secrets };
+  const context: NormalizeContext = {
+    replacements: environment.replacements,
+    secrets: environment.secrets,
+    keep: [...shasInExamples(), ...fullShasIn(page.source)],
+  };
   const session = new BashSession({ cwd: REPO_ROOT, env: environment.env, scriptDir: join(environment.runDir, 'blocks') });
   let failure: TutorialFailure | undefined;
   try {
