@@ -138,6 +138,9 @@ export function createClusterArgs(plan: KwokctlPlan): string[] {
     '--kwok-controller-binary', b.kwok,
     ...extraArgs('kube-apiserver', { 'enable-admission-plugins': plan.admissionPlugins.join(',') }),
     ...extraArgs('kwok-controller', { 'node-ip': plan.nodeIp, cidr: plan.podCidr }),
+    // The HPA controller only raises a Deployment to minReplicas on its sync, every 15 s by
+    // default; 2 s makes a fresh environment reach its replica count ~13 s sooner.
+    ...extraArgs('kube-controller-manager', { 'horizontal-pod-autoscaler-sync-period': '2s' }),
   ];
 }
 

@@ -78,6 +78,7 @@ test('extra args enable PodSecurity and put kwok pods and nodes on loopback', ()
   assert.ok(admission?.split('=')[2].split(',').includes('PodSecurity'));
   assert.ok(extras.includes('kwok-controller=node-ip=127.0.0.1'));
   assert.ok(extras.includes('kwok-controller=cidr=127.1.0.0/16'));
+  assert.ok(extras.includes('kube-controller-manager=horizontal-pod-autoscaler-sync-period=2s'));
 });
 
 test('the config file binds every component to loopback', () => {
