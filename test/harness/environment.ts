@@ -141,7 +141,8 @@ function makeEnv(name: string, cluster: Cluster, flux: Flux, git: GitServer, rep
     async stop(opts = {}) {
       if (stopped) return '';
       stopped = true;
-      const tails = opts.failed ? formatTails(logFiles(), 25) : '';
+      // Flux logs say why a reconcile failed; the control plane's rarely do, so fewer lines.
+      const tails = opts.failed ? `${formatTails(fluxLogs(), 15)}\n${formatTails(Object.values(cluster.componentLogs()), 6)}` : '';
       let kept: string | undefined;
       // Flux stops before the cluster: its log files live in the cluster's log folder.
       const errors = await stopAll([
