@@ -43,6 +43,11 @@ export interface Cluster {
   /** Seconds from start() to an API server with a Ready node. */
   startSeconds: number;
   /**
+   * True when the provider already runs Flux inside the cluster (kind: `flux install`); the
+   * harness must then not start the controllers as local processes. Unset for `local`.
+   */
+  fluxInCluster?: boolean;
+  /**
    * Stops the cluster and removes what start() created. Throws when anything is left behind
    * (a process, a listening port, a folder): a leak is a bug, not a warning.
    */

@@ -103,6 +103,11 @@ export async function startLiveEnv(opts: LiveEnvOptions): Promise<LiveEnv> {
   let git: GitServer | undefined;
   try {
     cluster = await provider.start({ name: opts.name, kubernetesVersion: opts.kubernetesVersion, log });
+    if (cluster.fluxInCluster) {
+      // Two sets of controllers would fight over the same objects; in-cluster Flux (kind) also
+      // needs a git server reachable from pods, which this loopback environment is not.
+      throw new Error(`${provider.name} runs Flux in the cluster; startLiveEnv only supports Flux as local processes so far`);
+    }
     flux = await startFlux(cluster, { log });
     const gitStart = Date.now();
     git = await startGitServer({ log: (l) => log(`[${opts.name}] git: ${l}`) });
