@@ -9,11 +9,13 @@ import { stillListening } from '../cluster/ports';
 import { isAlive, processesMentioning } from '../cluster/process';
 import type { Cluster } from '../cluster/provider';
 import { applyObjects } from '../harness/apply';
+import { liveSkipReason } from '../harness/environment';
 import { apiErrorMessage, Kube, type KubeObject } from '../harness/kube';
 import { waitForDeploymentAvailable } from '../harness/readiness';
 
-const skip = localProvider.unavailableReason();
-if (skip) console.error(`\n*** LIVE TIER SKIPPED: ${skip} ***\n`);
+// Builds missing binaries when Go is there (as `npm test` does), else skips loudly.
+const skip = await liveSkipReason();
+if (skip) console.error(`\n*** ${skip} ***\n`);
 
 function deployment(namespace: string, replicas: number): KubeObject {
   const labels = { app: 'probe' };
