@@ -70,7 +70,8 @@ export interface VersionResult {
   kubernetesVersion: string;
   /** /version of the running apiserver (proves which binary answered). */
   serverVersion?: string;
-  build: { seconds: number; built: boolean };
+  /** seconds: built by this run; cachedBuildSeconds: what the cached binaries' stamps say their build took. */
+  build: { seconds: number; built: boolean; cachedBuildSeconds?: number };
   bootstrap: BootstrapResult[];
   warnings: CapturedWarning[];
   deprecatedApiMetric: MetricRow[];
@@ -194,15 +195,23 @@ function secs(n: number | undefined): string {
 export function failureHeadline(reason: string): string {
   const first = reason.split('\n')[0].trim();
   const ready = /Ready=False \(([^)]*)\)(?: \[gen \d+\])?: (.*)$/m.exec(reason);
-  const text = ready ? `${first} — ${ready[1]}: ${ready[2].trim()}` : first;
+  // An API server rejection says the most in its `… "name" is invalid: …` part.
+  const invalid = ready ? /(\S+ "[^"]+" is invalid: .*)$/.exec(ready[2]) : null;
+  const why = ready ? `${ready[1]}: ${(invalid ? invalid[1] : ready[2]).trim()}` : '';
+  const text = ready ? `${first} — ${why}` : first;
   return text.length > 240 ? `${text.slice(0, 239)}…` : text;
+}
+
+function buildText(b: VersionResult['build']): string {
+  if (b.built) return `${b.seconds.toFixed(0)} s`;
+  return b.cachedBuildSeconds !== undefined ? `cached (built earlier in ${b.cachedBuildSeconds.toFixed(0)} s)` : 'cached';
 }
 
 /** The per-version table the CLI prints. */
 export function formatVersion(r: VersionResult): string {
   const lines: string[] = [];
   const served = r.serverVersion ? ` (apiserver reports ${r.serverVersion})` : '';
-  lines.push(`Kubernetes ${r.kubernetesVersion}${served}: build ${r.build.built ? `${r.build.seconds.toFixed(0)} s` : 'cached'}, canary run ${r.seconds.toFixed(0)} s`);
+  lines.push(`Kubernetes ${r.kubernetesVersion}${served}: build ${buildText(r.build)}, canary run ${r.seconds.toFixed(0)} s`);
   if (r.error) lines.push(`  ERROR: ${r.error.split('\n')[0]}`);
   for (const b of r.bootstrap) {
     const detail = b.result === 'passed'

@@ -140,5 +140,7 @@ test('failureHeadline: the first line and the Ready=False reason, shortened', ()
   ].join('\n');
   assert.equal(failureHeadline(reason), 'gave up after 39s waiting for every Kustomization and HelmRelease to be Ready: HelmRelease flux-system/tenant-baseline stalled — InstallFailed: Helm install failed for release flux-system/tenant-baseline');
   assert.equal(failureHeadline('short'), 'short');
+  const rejected = 'waiting: HelmRelease x stalled\n  Ready=False (InstallFailed) [gen 1]: Helm install failed for release flux-system/tenant-baseline with chart baseline@0.1.0+77bc283: server-side apply failed for object demo-app/tenant-quota /v1, Kind=ResourceQuota: ResourceQuota "tenant-quota" is invalid: [metadata.labels: Invalid value: "0.1.0+77bc283"';
+  assert.equal(failureHeadline(rejected), 'waiting: HelmRelease x stalled — InstallFailed: ResourceQuota "tenant-quota" is invalid: [metadata.labels: Invalid value: "0.1.0+77bc283"');
   assert.equal(failureHeadline('x'.repeat(300)).length, 240);
 });

@@ -25,7 +25,8 @@ import type { ApiFinding } from '../report/schema';
 import { builtObjects, expectationsFor, FLEET_DIR, fleetClusters, fleetMismatches, waitForFleetReconcile, type ClusterExpectations } from '../scenarios/fleet';
 import { objectId } from '../static/kustomize.ts';
 import { display } from '../static/tree.ts';
-import { ensureTools, hasTool, toolPath } from '../toolchain/binaries';
+import { ensureTools, hasTool, stampPath, toolPath } from '../toolchain/binaries';
+import { KUBERNETES_TOOLS } from '../toolchain/catalog';
 import { CANARY_KUBERNETES_VERSIONS, FLUX_VERSION, KUBERNETES_VERSION } from '../toolchain/versions';
 import { parseCanaryArgs } from './args';
 import { fetchDiscovery, fetchMetrics, probeResource, ResourceMapper, serverSideApply, serverVersion, statusMessage, WarningKube } from './client';
@@ -65,12 +66,29 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Sum of the recorded build times (stamp.json) of the version's Kubernetes binaries, when all have one. */
+function cachedBuildSeconds(version: string): number | undefined {
+  let total = 0;
+  for (const tool of KUBERNETES_TOOLS) {
+    try {
+      const stamp = JSON.parse(readFileSync(stampPath(tool, { kubernetesVersion: version }), 'utf8')) as { buildSeconds?: number };
+      if (typeof stamp.buildSeconds !== 'number') return undefined;
+      total += stamp.buildSeconds;
+    } catch {
+      return undefined;
+    }
+  }
+  return total;
+}
+
 /** Builds what a local cluster at `version` needs and is missing; returns seconds and whether it built. */
-async function ensureVersion(version: string): Promise<{ seconds: number; built: boolean }> {
+async function ensureVersion(version: string): Promise<VersionResult['build']> {
   const missing = LIVE_TOOLS.filter((t) => !hasTool(t, { kubernetesVersion: version }));
   if (missing.length === 0) {
-    log(`${version}: binaries cached (${LIVE_TOOLS.map((t) => toolPath(t, { kubernetesVersion: version }).replace(REPO_ROOT + '/', '')).filter((p) => p.includes(version)).join(', ')})`);
-    return { seconds: 0, built: false };
+    const own = KUBERNETES_TOOLS.map((t) => toolPath(t, { kubernetesVersion: version }).replace(REPO_ROOT + '/', ''));
+    const earlier = cachedBuildSeconds(version);
+    log(`${version}: binaries cached (${own.join(', ')})${earlier ? `; their build took ${earlier.toFixed(0)} s` : ''}`);
+    return { seconds: 0, built: false, ...(earlier ? { cachedBuildSeconds: earlier } : {}) };
   }
   log(`${version}: building ${missing.join(', ')} (a cold Kubernetes build takes several minutes per binary on 2 cores)`);
   const started = Date.now();
