@@ -30,6 +30,12 @@ export const READER_TOOLS: Tool[] = ['kubectl', 'flux', 'sops', 'age', 'age-keyg
 /** Where the examples say a repository lives; the environment points these at its git server. */
 export const PLACEHOLDER_GIT_BASE = 'https://git.example.invalid/gitops-field-guide';
 
+/**
+ * Event reasons that say nothing about a tutorial on the local tier: kwok's loopback pod
+ * addresses are refused in EndpointSlices, and there is no metrics API for autoscalers.
+ */
+export const LOCAL_TIER_NOISE = new Set(['FailedToUpdateEndpointSlices', 'FailedGetResourceMetric', 'FailedComputeMetricsReplicas']);
+
 /** Why a page cannot run here (a missing binary, with the command that builds it), or undefined. */
 export function environmentUnavailableReason(spec: TutorialEnvironmentSpec): string | undefined {
   const missing = READER_TOOLS.filter((tool) => !hasTool(tool));
@@ -229,8 +235,10 @@ export async function startTutorialEnvironment(spec: TutorialEnvironmentSpec, op
             }
           }
           parts.push(notReady.length ? `Flux objects not Ready:\n${notReady.join('\n')}` : '  every Flux object is Ready');
-          const events = toEventLines(await handle.kube.list('v1', 'Event')).slice(-20);
-          parts.push(`recent events (all namespaces):\n${formatEventLines(events)}`);
+          const all = toEventLines(await handle.kube.list('v1', 'Event'));
+          const relevant = all.filter((e) => !LOCAL_TIER_NOISE.has(e.reason)).slice(-20);
+          const left = all.length - all.filter((e) => !LOCAL_TIER_NOISE.has(e.reason)).length;
+          parts.push(`recent events (all namespaces${left ? `; ${left} local-tier noise events (${[...LOCAL_TIER_NOISE].join(', ')}) left out` : ''}):\n${formatEventLines(relevant)}`);
         } catch (error) {
           parts.push(`  (could not read the cluster: ${(error as Error).message})`);
         }

@@ -41,7 +41,6 @@ export const TEXT_RULES: readonly Rule[] = [
     pattern: /ENC\[AES256_GCM,data:[^,\]]*,iv:[^,\]]*,tag:[^,\]]*,type:([a-z]+)\]/g,
     replace: (_m, type: string) => `ENC[AES256_GCM,data:<ciphertext>,iv:<iv>,tag:<tag>,type:${type}]`,
   },
-  { name: 'age recipient stanza', pattern: /-----BEGIN AGE ENCRYPTED FILE-----[\s\S]*?-----END AGE ENCRYPTED FILE-----/g, replace: '-----BEGIN AGE ENCRYPTED FILE-----\n<encrypted data key>\n-----END AGE ENCRYPTED FILE-----' },
   { name: 'sha256 digest', pattern: /\bsha256:[0-9a-f]{64}\b/g, replace: 'sha256:<digest>' },
   // Flux prints revisions as <ref>@sha1:<sha>, in full or (in tables) cut to 8 digits.
   { name: 'git revision', pattern: /@sha1:[0-9a-f]{7,40}\b/g, replace: '@sha1:<sha>' },
@@ -84,6 +83,16 @@ export const TEXT_RULES: readonly Rule[] = [
   // Anything under /tmp, or under the session's own TMPDIR (which the runner maps to <tmp>).
   { name: 'temporary path', pattern: /(?<![\w.-])(?:<tmp>|\/tmp)\/[^\s'":]+/g, replace: '<tmp>' },
   { name: 'ip address', pattern: /(?<![\w.])(?!127\.0\.0\.1\b)(?:\d{1,3}\.){3}\d{1,3}(?![\w.])/g, replace: '<ip>' },
+];
+
+/** Rules that span lines, applied to the whole output before it is split into lines. */
+export const MULTILINE_RULES: readonly Rule[] = [
+  {
+    // SOPS keeps the data key encrypted for each age recipient as an armored block.
+    name: 'age encrypted data key',
+    pattern: /(-----BEGIN AGE ENCRYPTED FILE-----\n)[\s\S]*?\n([ \t]*)(-----END AGE ENCRYPTED FILE-----)/g,
+    replace: (_m, begin: string, indent: string, end: string) => `${begin}${indent}<encrypted data key>\n${indent}${end}`,
+  },
 ];
 
 /** Cell-only rules: ages in a table's AGE / LAST SEEN column (e.g. 12s, 3m4s, 5d, <invalid>). */
@@ -180,7 +189,9 @@ export function cleanTerminalOutput(raw: string): string {
 
 /** The whole normalisation of a block's output. */
 export function normalizeOutput(raw: string, context: NormalizeContext = {}): string {
-  const lines = cleanTerminalOutput(raw).split('\n');
+  let text = cleanTerminalOutput(raw);
+  for (const rule of MULTILINE_RULES) text = text.replace(rule.pattern, rule.replace as never);
+  const lines = text.split('\n');
   const out: string[] = [];
   for (let i = 0; i < lines.length; ) {
     const tabNames = parseTabHeader(lines[i]);

@@ -146,3 +146,23 @@ test('paths under the session TMPDIR become <tmp>', () => {
   const context = { replacements: { '/r/run-1/tmp': '<tmp>', '/r/run-1': '<run>' } };
   assert.equal(normalizeText('diff -u -N /r/run-1/tmp/LIVE-123/apps.v1.Deployment /r/run-1/tmp/MERGED-9/x', context), 'diff -u -N <tmp> <tmp>');
 });
+
+test('the armored age data key in a SOPS file keeps its indentation', () => {
+  const raw = [
+    '    age:',
+    '        - enc: |',
+    '            -----BEGIN AGE ENCRYPTED FILE-----',
+    '            YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSB2c2ZpN1g0a2h1UER1ajJT',
+    '            wPxHs5jbFtzYLsSv0RLHptE7AgeGdAvr5lpNnpHA69y8j6V5TeMHtw==',
+    '            -----END AGE ENCRYPTED FILE-----',
+    `          recipient: age1${'q'.repeat(58)}`,
+  ].join('\n');
+  assert.equal(normalizeOutput(raw), [
+    '    age:',
+    '        - enc: |',
+    '            -----BEGIN AGE ENCRYPTED FILE-----',
+    '            <encrypted data key>',
+    '            -----END AGE ENCRYPTED FILE-----',
+    '          recipient: age1<public-key>',
+  ].join('\n'));
+});

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../cluster/paths.ts';
+import { isAlive } from '../cluster/process.ts';
 import type { TutorialEnvironment } from './environment.ts';
 import { parseTutorialFile, parseTutorialSource } from './parse.ts';
 import { runTutorial, TutorialFailure } from './runner.ts';
@@ -108,6 +109,31 @@ test('a passing page records every block, normalised, with the page hash and ver
     assert.equal(run.blocks[1].output, 'in <home>/work as reader; secret <secret>; at <time>, took <duration>');
     const onDisk = JSON.parse(readFileSync(join(env.dir, 'passing.json'), 'utf8'));
     assert.deepEqual(onDisk, JSON.parse(JSON.stringify(run)));
+  } finally {
+    rmSync(env.dir, { recursive: true, force: true });
+  }
+});
+
+test('background processes a page leaves running are stopped with its session, even in their own group', async () => {
+  const source = [
+    '---',
+    'tutorial:',
+    '  clusters: []',
+    '  repos: []',
+    '---',
+    '```bash runnable',
+    '(exec setsid sleep 300) &',
+    'echo "$!" > "$HOME/pid"',
+    'sleep 600 &',
+    '```',
+  ].join('\n');
+  const page = parseTutorialSource(source, 'docs/do/leaves-a-process.mdx');
+  const env = shellOnly();
+  try {
+    await runTutorial(page, { startEnvironment: env.start, runsDir: env.dir });
+    const pid = Number(readFileSync(join(env.dir, 'pid'), 'utf8'));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(isAlive(pid), false, `process ${pid} (own process group) was stopped`);
   } finally {
     rmSync(env.dir, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@
 // whole process group killed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface SessionOptions {
@@ -125,13 +125,23 @@ export class BashSession {
 
   /** Ends the shell and anything it left running in the background. */
   async close(): Promise<void> {
+    // Collected before the shell exits: afterwards its orphans belong to init and are not found.
+    const leftovers = this.child.pid ? descendantsOf(this.child.pid) : [];
     if (this.alive) {
       this.send('exit 0\n');
       this.child.stdin!.end();
       const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5000).unref());
       if ((await Promise.race([this.exited, timeout])) === 'timeout') this.kill();
     }
-    // Background jobs of the reader's commands (e.g. `npm start &`) share the group.
+    // Background jobs of the reader's commands (e.g. `npm start &`) share the group, unless a
+    // block moved them to a group of their own (setsid): those are found by parentage.
+    for (const pid of leftovers) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     if (this.child.pid) {
       try {
         process.kill(-this.child.pid, 'SIGKILL');
@@ -146,6 +156,29 @@ export class BashSession {
 function signalNumber(signal: NodeJS.Signals): number | undefined {
   const table: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15, SIGPIPE: 13 };
   return table[signal];
+}
+
+/** Every live process below `root` in the parent tree (read from /proc). */
+export function descendantsOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // exited while we looked
+    }
+  }
+  const found: number[] = [];
+  const queue = [...(children.get(root) ?? [])];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    found.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return found;
 }
 
 export function shellQuote(text: string): string {
