@@ -1,14 +1,15 @@
 // Pure parts of the git server, plus one round trip against the real git (no cluster needed).
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { liveRoot } from '../cluster/paths';
 import { runCommand } from '../cluster/process';
 import { headerEnd, parseCgiHeaders } from './cgi';
 import { hmacSha256, receiverRequest } from './receiver';
-import { diffRefs, parseBasicAuth, startGitServer } from './server';
+import { diffRefs, gitBaseUrl, gitBindHost, gitRepoUrl, parseBasicAuth, startGitServer } from './server';
 
 test('parses a CGI header block: Status line and headers', () => {
   const block = 'Status: 404 Not Found\r\nContent-Type: text/plain\r\nExpires: Fri, 01 Jan 1980 00:00:00 GMT';
@@ -100,4 +101,44 @@ test('round trip with real git: create, clone with credentials, push, onPush, re
   const root = server.root;
   await server.stop();
   assert.ok(!existsSync(root), 'stop() removes the run folder');
+});
+
+test('host option: 127.0.0.1 by default, one named address otherwise, wildcards and junk refused', () => {
+  assert.equal(gitBindHost(undefined), '127.0.0.1');
+  assert.equal(gitBindHost(' 172.18.0.1 '), '172.18.0.1');
+  assert.equal(gitBindHost('[fc00:f853:ccd:e793::1]'), 'fc00:f853:ccd:e793::1');
+  assert.equal(gitBindHost('host.docker.internal'), 'host.docker.internal');
+  assert.throws(() => gitBindHost(''), /host is empty/);
+  assert.throws(() => gitBindHost('0.0.0.0'), /would listen on every interface/);
+  assert.throws(() => gitBindHost('::'), /would listen on every interface/);
+  assert.throws(() => gitBindHost('127.0.0.1/8'), /is not an IP address or host name/);
+});
+
+test('URLs the server hands out use its host: base, clone URL, and the credentialled push URL', () => {
+  assert.equal(gitBaseUrl('127.0.0.1', 8080), 'http://127.0.0.1:8080');
+  assert.equal(gitBaseUrl('172.18.0.1', 41234), 'http://172.18.0.1:41234');
+  assert.equal(gitBaseUrl('fc00::1', 9), 'http://[fc00::1]:9');
+  assert.equal(gitRepoUrl('http://172.18.0.1:41234', 'fleet'), 'http://172.18.0.1:41234/fleet.git');
+  assert.equal(gitRepoUrl('http://172.18.0.1:41234', 'fleet', { username: 'flux', password: 'p@ss:word' }), 'http://flux:p%40ss%3Aword@172.18.0.1:41234/fleet.git');
+  assert.equal(gitRepoUrl('http://[fc00::1]:9', 'apps', { username: 'flux', password: 'x' }), 'http://flux:x@[fc00::1]:9/apps.git');
+});
+
+test('a server started with host 127.0.0.1 listens there and every URL it returns names it', async (t) => {
+  const src = mkdtempSync(join(tmpdir(), 'gitsrc-'));
+  t.after(() => rmSync(src, { recursive: true, force: true }));
+  writeFileSync(join(src, 'README.md'), 'hello\n');
+  const server = await startGitServer({ host: '127.0.0.1' });
+  t.after(() => server.stop());
+  assert.equal(server.host, '127.0.0.1');
+  assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.equal(server.repoUrl('docs'), `${server.url}/docs.git`);
+  assert.equal(await server.createRepoFrom(src, 'docs'), `${server.url}/docs.git`);
+  assert.match(server.head('docs'), /^[0-9a-f]{40}$/, 'the working clone pushed through the same host');
+});
+
+test('a bad host fails before anything is created', async () => {
+  const ours = () => (existsSync(liveRoot()) ? readdirSync(liveRoot()).filter((d) => d.startsWith(`git-server-${process.pid}-`)) : []);
+  const before = ours();
+  await assert.rejects(startGitServer({ host: '0.0.0.0' }), /would listen on every interface/);
+  assert.deepEqual(ours(), before, 'no run folder left behind');
 });

@@ -1,5 +1,5 @@
-// A smart-HTTP Git server on 127.0.0.1 for the live tier: Node's http module in front of
-// `git http-backend`, the CGI that ships with git itself.
+// A smart-HTTP Git server for the live tier (on 127.0.0.1 unless told another address): Node's
+// http module in front of `git http-backend`, the CGI that ships with git itself.
 //
 // Why http-backend and not a library: it is git's own implementation of the smart protocol
 // (v0/v1/v2, shallow fetches, pushes), so source-controller talks to exactly what a real Git
@@ -29,6 +29,12 @@ export interface Credentials {
 export interface GitServerOptions {
   /** Basic-auth credentials every request must carry (random when omitted; `false` disables auth). */
   credentials?: Credentials | false;
+  /**
+   * The one address the server listens on, and the host of every URL it hands out (default
+   * 127.0.0.1). Only the kind tier passes another: the gateway of kind's Docker network, so that
+   * pods can fetch (see test/cluster/kind.ts). Wildcards (0.0.0.0, ::) are refused.
+   */
+  host?: string;
   log?: (line: string) => void;
 }
 
@@ -45,8 +51,10 @@ export interface CreateRepoOptions {
 export type Changes = Record<string, string | Buffer | null>;
 
 export interface GitServer {
-  /** http://127.0.0.1:PORT */
+  /** http://HOST:PORT (HOST is 127.0.0.1 unless the `host` option said otherwise) */
   url: string;
+  /** The address the server listens on. */
+  host: string;
   credentials: Credentials | undefined;
   /** The run folder (bare repos in repos/, working clones in work/). */
   root: string;
@@ -67,6 +75,32 @@ export interface GitServer {
   /** Statuses of the Receiver calls made so far, newest last. */
   receiverCalls(): Array<{ push: PushEvent; status: number | string }>;
   stop(): Promise<void>;
+}
+
+export const DEFAULT_GIT_HOST = '127.0.0.1';
+
+/** The address to listen on: the default when unset; throws on empty or wildcard addresses. */
+export function gitBindHost(host: string | undefined): string {
+  if (host === undefined) return DEFAULT_GIT_HOST;
+  const h = host.trim();
+  if (!h) throw new Error('git server host is empty');
+  if (h === '0.0.0.0' || h === '::' || h === '[::]') {
+    throw new Error(`git server host ${h} would listen on every interface; give the one address clients use`);
+  }
+  if (!/^[A-Za-z0-9.:-]+$/.test(h.replace(/^\[|\]$/g, ''))) throw new Error(`git server host "${host}" is not an IP address or host name`);
+  return h.replace(/^\[|\]$/g, '');
+}
+
+/** `http://host:port`, with an IPv6 address in brackets. */
+export function gitBaseUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** Clone URL of a repo; with credentials, the form the working clones push to. */
+export function gitRepoUrl(base: string, name: string, credentials?: Credentials): string {
+  const url = `${base}/${name}.git`;
+  if (!credentials) return url;
+  return url.replace(/^http:\/\//, `http://${encodeURIComponent(credentials.username)}:${encodeURIComponent(credentials.password)}@`);
 }
 
 const REPO_PATH = /^\/([A-Za-z0-9._-]+)\.git(\/.*)?$/;
@@ -137,6 +171,7 @@ export function diffRefs(repo: string, before: Map<string, string>, after: Map<s
 }
 
 export async function startGitServer(opts: GitServerOptions = {}): Promise<GitServer> {
+  const host = gitBindHost(opts.host); // before anything is created: a bad host leaves nothing behind
   const root = makeRunDir('git', 'server');
   const reposDir = join(root, 'repos');
   const workDir = join(root, 'work');
@@ -208,15 +243,19 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
       res.end();
     });
   });
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolveListen());
-  });
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(0, host, () => resolveListen());
+    });
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true });
+    throw new Error(`git server could not listen on ${host}: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const authUrl = (name: string) =>
-    credentials ? `http://${credentials.username}:${credentials.password}@127.0.0.1:${port}/${name}.git` : `${baseUrl}/${name}.git`;
+  const baseUrl = gitBaseUrl(host, port);
+  const authUrl = (name: string) => gitRepoUrl(baseUrl, name, credentials);
 
   const git = async (cwd: string, args: string[]) => {
     const result = await runCommand('git', args, { cwd, env, timeoutMs: 60_000 });
@@ -234,9 +273,10 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
 
   return {
     url: baseUrl,
+    host,
     credentials,
     root,
-    repoUrl: (name) => `${baseUrl}/${name}.git`,
+    repoUrl: (name) => gitRepoUrl(baseUrl, name),
     workdir: (repo) => join(workDir, repo),
     head: (repo, branch = 'main') => refsOf(join(reposDir, `${repo}.git`), env).get(`refs/heads/${branch}`) ?? '',
     async createRepoFrom(dir, name, createOpts = {}) {
@@ -255,7 +295,7 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
       }
       await git(work, ['remote', 'add', 'origin', authUrl(name)]);
       await commitAndPush(work, createOpts.message ?? `Import ${relative(process.cwd(), dir) || dir}`, branch);
-      return `${baseUrl}/${name}.git`;
+      return gitRepoUrl(baseUrl, name);
     },
     async pushCommit(repo, changes, message) {
       const work = join(workDir, repo);

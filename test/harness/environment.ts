@@ -2,18 +2,37 @@
 // server holding repositories built from examples/. Scenarios and `cluster:up` start it the
 // same way; stop() tears everything down in reverse order even when parts failed, and on
 // failure keeps the logs and says where they are.
+//
+// The provider is the one CLUSTER_PROVIDER selects (test/cluster/select.ts; `local` when unset)
+// unless the caller passes one:
+// - local: kwokctl cluster, Flux controllers as local processes, git server on 127.0.0.1;
+// - kind: Flux is already in the cluster (`flux install`), so no controllers start here, and the
+//   git server listens on `cluster.gitHost` (the kind network's gateway) for pods to reach it;
+// - existing: Flux controllers as local processes against that cluster, git server on
+//   127.0.0.1 — unless the cluster is read-only (no EXISTING_CLUSTER_ALLOW_WRITES=1): then no
+//   controllers start either (installing their CRDs would change the cluster), and scenarios
+//   that write skip with writeSkipReason(env.cluster).
 import { execFileSync } from 'node:child_process';
 import { startFlux, fluxUnavailableReason, type Flux } from '../cluster/flux';
-import { localProvider, LOCAL_TOOLS } from '../cluster/local';
+import { writeSkipReason } from '../cluster/existing';
+import { LOCAL_TOOLS } from '../cluster/local';
 import { formatTails } from '../cluster/logs';
-import type { Cluster, ClusterProvider } from '../cluster/provider';
+import type { Cluster, ClusterProvider, ProviderName } from '../cluster/provider';
+import { providerName, selectedProvider } from '../cluster/select';
 import { startGitServer, type GitServer } from '../gitserver';
 import type { CreateRepoOptions } from '../gitserver/server';
 import { ensureTools, hasTool, type Tool } from '../toolchain/binaries';
 import { FLUX_CONTROLLERS } from '../toolchain/catalog';
 import { gotkSyncUrlTransform } from './bootstrap';
 import { Kube } from './kube';
+import { gitServerHost, liveSkipMessage, liveToolsFor } from './providers';
 
+// For scenario authors, from one import: the provider guards and the report helpers.
+export { writeSkipReason } from '../cluster/existing';
+export { gitServerHost, liveConcurrency, liveToolsFor, requireLocalCluster, requireLocalProvider } from './providers';
+export { clusterKubernetesVersion, clusterFluxVersion, recordLiveSkip, verifyOnCluster } from './verify';
+
+/** What the local provider needs (see liveToolsFor for the others). */
 export const LIVE_TOOLS: Tool[] = [...LOCAL_TOOLS, ...FLUX_CONTROLLERS];
 
 export interface RepoSpec {
@@ -32,10 +51,19 @@ export interface LiveEnvOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * How Flux runs in a live environment: `processes` (started here, the local tier), `in-cluster`
+ * (installed by the provider; `flux` then has no controllers, no log files and a no-op stop),
+ * `not-started` (a read-only existing cluster: nothing may be installed; same empty `flux`).
+ */
+export type FluxMode = 'processes' | 'in-cluster' | 'not-started';
+
 export interface LiveEnv {
   name: string;
   cluster: Cluster;
+  /** With fluxMode other than `processes`: no controllers, empty URLs, logFiles() {}. */
   flux: Flux;
+  fluxMode: FluxMode;
   git: GitServer;
   kube: Kube;
   /** Clone URL per created repo. */
@@ -61,25 +89,73 @@ function hasGo(): boolean {
   }
 }
 
+/** What liveSkipReason asks the machine; unit tests pass fakes. */
+export interface LiveSkipDeps {
+  env: NodeJS.ProcessEnv;
+  /** The provider the environment selects (selectedProvider). */
+  provider(env: NodeJS.ProcessEnv): Promise<ClusterProvider>;
+  hasTool(tool: Tool): boolean;
+  hasGo(): boolean;
+  ensureTools(tools: Tool[], opts: { log: (line: string) => void }): Promise<unknown>;
+  fluxUnavailableReason(): string | undefined;
+}
+
+const machineDeps: LiveSkipDeps = {
+  env: process.env,
+  provider: (env) => selectedProvider(env),
+  hasTool: (tool) => hasTool(tool),
+  hasGo,
+  ensureTools: (tools, opts) => ensureTools(tools, opts),
+  fluxUnavailableReason,
+};
+
 /**
- * Why live scenarios cannot run here, or undefined. Missing binaries are built first when Go is
- * available (a cold build takes 30+ minutes on 2 cores); the reason is loud and says what to do.
+ * Why live scenarios cannot run here, or undefined, for the provider CLUSTER_PROVIDER selects
+ * (an unknown name throws: a typo must fail, not skip). Another provider than local is asked
+ * first (kind: "no Docker engine …"; existing: no kubeconfig), so a machine that cannot run it
+ * skips at once instead of building binaries for nothing. Missing binaries are then built when
+ * Go is available (a cold build takes 30+ minutes on 2 cores); the reason is loud and says what
+ * to do, and names the provider when it is not local.
  */
-export async function liveSkipReason(log: (line: string) => void = console.log): Promise<string | undefined> {
-  let missing = LIVE_TOOLS.filter((t) => !hasTool(t));
-  if (missing.length === 0) return undefined;
-  if (!hasGo()) {
-    return `LIVE TIER SKIPPED: binaries not built (${missing.join(', ')}) and Go is not installed to build them; run \`npm run cluster:build\` where Go is available`;
+export async function liveSkipReason(log: (line: string) => void = console.log, deps: Partial<LiveSkipDeps> = {}): Promise<string | undefined> {
+  const d: LiveSkipDeps = { ...machineDeps, ...deps };
+  const name: ProviderName = providerName(d.env);
+  const provider = await d.provider(d.env);
+  const loud = (reason: string) => liveSkipMessage(name, reason);
+  if (name !== 'local') {
+    const reason = provider.unavailableReason();
+    if (reason) return loud(reason);
   }
-  log(`live tier: building missing binaries: ${missing.join(', ')}`);
-  try {
-    await ensureTools(missing, { log });
-  } catch (error) {
-    return `LIVE TIER SKIPPED: could not build ${missing.join(', ')}: ${error instanceof Error ? error.message : String(error)}`;
+  const tools = liveToolsFor(name);
+  let missing = tools.filter((t) => !d.hasTool(t));
+  if (missing.length > 0) {
+    if (!d.hasGo()) {
+      return loud(`binaries not built (${missing.join(', ')}) and Go is not installed to build them; run \`npm run cluster:build\` where Go is available`);
+    }
+    log(`live tier: building missing binaries: ${missing.join(', ')}`);
+    try {
+      await d.ensureTools(missing, { log });
+    } catch (error) {
+      return loud(`could not build ${missing.join(', ')}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    missing = tools.filter((t) => !d.hasTool(t));
+    if (missing.length > 0) return loud(`still missing after the build: ${missing.join(', ')} (run \`npm run cluster:build\`)`);
   }
-  missing = LIVE_TOOLS.filter((t) => !hasTool(t));
-  if (missing.length > 0) return `LIVE TIER SKIPPED: still missing after the build: ${missing.join(', ')} (run \`npm run cluster:build\`)`;
-  return fluxUnavailableReason() ?? localProvider.unavailableReason();
+  if (name === 'local') return d.fluxUnavailableReason() ?? provider.unavailableReason();
+  const reason = (name === 'existing' ? d.fluxUnavailableReason() : undefined) ?? provider.unavailableReason();
+  return reason ? loud(reason) : undefined;
+}
+
+/** The Flux of an environment whose controllers the harness did not start (nothing to stop). */
+function fluxNotRunHere(): Flux {
+  return {
+    controllers: [],
+    receiverUrl: '',
+    storageUrl: '',
+    logFiles: () => ({}) as ReturnType<Flux['logFiles']>,
+    readySeconds: 0,
+    stop: async () => {},
+  };
 }
 
 async function stopAll(steps: Array<[string, () => Promise<unknown>]>): Promise<string[]> {
@@ -96,27 +172,37 @@ async function stopAll(steps: Array<[string, () => Promise<unknown>]>): Promise<
 
 /** Starts cluster, Flux and git server; on a failure part-way, stops what did start. */
 export async function startLiveEnv(opts: LiveEnvOptions): Promise<LiveEnv> {
-  const provider = opts.provider ?? localProvider;
+  const provider = opts.provider ?? (await selectedProvider());
   const log = opts.log ?? (() => {});
   let cluster: Cluster | undefined;
   let flux: Flux | undefined;
   let git: GitServer | undefined;
   try {
     cluster = await provider.start({ name: opts.name, kubernetesVersion: opts.kubernetesVersion, log });
+    let fluxMode: FluxMode;
+    const readOnly = writeSkipReason(cluster);
     if (cluster.fluxInCluster) {
-      // Two sets of controllers would fight over the same objects; in-cluster Flux (kind) also
-      // needs a git server reachable from pods, which this loopback environment is not.
-      throw new Error(`${provider.name} runs Flux in the cluster; startLiveEnv only supports Flux as local processes so far`);
+      // Flux is already installed in the cluster (kind): a second set of controllers here would
+      // fight it over the same objects.
+      fluxMode = 'in-cluster';
+      flux = fluxNotRunHere();
+      log(`[${opts.name}] Flux runs in the ${cluster.provider} cluster; no local controllers`);
+    } else if (readOnly) {
+      fluxMode = 'not-started';
+      flux = fluxNotRunHere();
+      log(`[${opts.name}] Flux not started: ${readOnly}`);
+    } else {
+      fluxMode = 'processes';
+      flux = await startFlux(cluster, { log });
     }
-    flux = await startFlux(cluster, { log });
     const gitStart = Date.now();
-    git = await startGitServer({ log: (l) => log(`[${opts.name}] git: ${l}`) });
+    git = await startGitServer({ host: gitServerHost(cluster), log: (l) => log(`[${opts.name}] git: ${l}`) });
     const repoUrls: Record<string, string> = {};
     for (const repo of opts.repos ?? []) {
       const transform = repo.opts?.transform ?? gotkSyncUrlTransform(git.repoUrl(repo.name));
       repoUrls[repo.name] = await git.createRepoFrom(repo.dir, repo.name, { ...repo.opts, transform });
     }
-    return makeEnv(opts.name, cluster, flux, git, repoUrls, (Date.now() - gitStart) / 1000);
+    return makeEnv(opts.name, cluster, flux, fluxMode, git, repoUrls, (Date.now() - gitStart) / 1000);
   } catch (error) {
     const kept = cluster ? await cluster.stop({ keepLogs: true }).catch(() => undefined) : undefined;
     const errors = await stopAll([
@@ -129,7 +215,7 @@ export async function startLiveEnv(opts: LiveEnvOptions): Promise<LiveEnv> {
   }
 }
 
-function makeEnv(name: string, cluster: Cluster, flux: Flux, git: GitServer, repoUrls: Record<string, string>, gitSeconds: number): LiveEnv {
+function makeEnv(name: string, cluster: Cluster, flux: Flux, fluxMode: FluxMode, git: GitServer, repoUrls: Record<string, string>, gitSeconds: number): LiveEnv {
   const fluxLogs = () => Object.values(flux.logFiles());
   const logFiles = () => [...fluxLogs(), ...Object.values(cluster.componentLogs())];
   let stopped = false;
@@ -137,6 +223,7 @@ function makeEnv(name: string, cluster: Cluster, flux: Flux, git: GitServer, rep
     name,
     cluster,
     flux,
+    fluxMode,
     git,
     kube: new Kube(cluster.kubeconfigPath),
     repoUrls,
