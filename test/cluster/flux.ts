@@ -17,7 +17,7 @@ import { waitUntil } from '../harness/wait';
 import { formatTails } from './logs';
 import { makeRunDir } from './paths';
 import { freePorts, releasePorts, stillListening } from './ports';
-import { processesMentioning, spawnProcess, waitGone, type ManagedProcess } from './process';
+import { processesMentioning, signalGroup, spawnProcess, waitGone, type ManagedProcess } from './process';
 import type { Cluster } from './provider';
 
 export const FLUX_NAMESPACE = 'flux-system';
@@ -221,7 +221,7 @@ export async function startFlux(cluster: Cluster, opts: FluxOptions = {}): Promi
   opts.log?.(`[${cluster.name}] Flux controllers ready in ${readySeconds.toFixed(1)}s`);
   const n = plan.ports['notification-controller'];
   let stopped = false;
-  return {
+  const flux: Flux = {
     controllers: procs.map((p) => ({ name: p.name as FluxController, pid: p.pid, logFile: p.logFile, ports: plan.ports[p.name as FluxController] })),
     receiverUrl: `http://${addr(n.receiver)}`,
     storageUrl: `http://${addr(plan.ports['source-controller'].storage)}`,
@@ -233,4 +233,45 @@ export async function startFlux(cluster: Cluster, opts: FluxOptions = {}): Promi
       await stopFlux(plan, procs);
     },
   };
+  running.set(flux, { plan, procs });
+  return flux;
+}
+
+// Fault injection (scenarios that crash a controller mid-reconcile). The processes of each
+// startFlux() result, so that a restarted controller replaces the killed one in the list stop()
+// walks, and in `controllers`.
+const running = new WeakMap<Flux, { plan: FluxPlan; procs: ManagedProcess[] }>();
+
+function runningController(flux: Flux, controller: FluxController): { plan: FluxPlan; procs: ManagedProcess[]; index: number } {
+  const entry = running.get(flux);
+  if (!entry) throw new Error('not a Flux started by startFlux() in this process');
+  const index = entry.procs.findIndex((p) => p.name === controller);
+  if (index < 0) throw new Error(`no ${controller} in this Flux`);
+  return { ...entry, index };
+}
+
+/**
+ * Kills one controller with SIGKILL (its whole process group), as a crash or an OOM kill would:
+ * no graceful shutdown. Resolves once it has exited. Start it again with restartFluxController.
+ */
+export async function killFluxController(flux: Flux, controller: FluxController): Promise<void> {
+  const { procs, index } = runningController(flux, controller);
+  const proc = procs[index];
+  signalGroup(proc.pid, 'SIGKILL');
+  await proc.exited;
+}
+
+/**
+ * Starts a killed controller again with the same flags, ports and log file (appended to), and
+ * resolves once it answers /readyz. stop() then stops the new process like the others.
+ */
+export async function restartFluxController(flux: Flux, controller: FluxController): Promise<FluxControllerProcess> {
+  const { plan, procs, index } = runningController(flux, controller);
+  if (!procs[index].hasExited()) throw new Error(`${controller} (pid ${procs[index].pid}) is still running; kill it first`);
+  const proc = startController(controller, plan);
+  procs[index] = proc;
+  const entry = flux.controllers.find((c) => c.name === controller);
+  if (entry) entry.pid = proc.pid;
+  await waitHealthy(proc, plan.ports[controller].health);
+  return { name: controller, pid: proc.pid, logFile: proc.logFile, ports: plan.ports[controller] };
 }
