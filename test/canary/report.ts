@@ -254,13 +254,13 @@ export function formatVersion(r: VersionResult): string {
 
 /** One line per version for the end of a run. */
 export function formatSummary(results: VersionResult[]): string {
-  const lines = ['version   build     run      bootstrap          deprecated  removed  not-installed'];
+  const lines = [`version   ${pad('build', 16)}run      bootstrap          deprecated  removed  not-installed`];
   for (const r of results) {
     const passed = r.bootstrap.filter((b) => b.result === 'passed').length;
     const boot = r.error ? 'error' : `${passed}/${r.bootstrap.length} passed`;
     const count = (s: ApiCheck['status']) => r.apis.filter((a) => a.status === s).length;
     lines.push(
-      `${pad(r.kubernetesVersion, 10)}${pad(r.build.built ? `${r.build.seconds.toFixed(0)} s` : 'cached', 10)}${pad(`${r.seconds.toFixed(0)} s`, 9)}${pad(boot, 19)}${pad(String(count('deprecated')), 12)}${pad(String(count('removed')), 9)}${count('not-installed')}`,
+      `${pad(r.kubernetesVersion, 10)}${pad(r.build.built ? `${r.build.seconds.toFixed(0)} s` : r.build.cachedBuildSeconds !== undefined ? `cached (${r.build.cachedBuildSeconds.toFixed(0)} s)` : 'cached', 16)}${pad(`${r.seconds.toFixed(0)} s`, 9)}${pad(boot, 19)}${pad(String(count('deprecated')), 12)}${pad(String(count('removed')), 9)}${count('not-installed')}`,
     );
   }
   return lines.join('\n');

@@ -125,9 +125,15 @@ test('versionPassed and formatSummary', () => {
   assert.equal(versionPassed(result({ apis: [check({ apiVersion: 'x/v1', kind: 'X', status: 'deprecated' })] })), true, 'deprecated is a finding, not a failure');
   assert.equal(versionPassed(result({ selfCheck: { request: 'r', ok: false } })), false, 'no captured warning means the check proved nothing');
   assert.equal(versionPassed(result({ error: 'build failed', bootstrap: [] })), false);
-  const summary = formatSummary([result(), result({ kubernetesVersion: 'v1.36.3', build: { seconds: 0, built: false } })]);
+  const summary = formatSummary([
+    result(),
+    result({ kubernetesVersion: 'v1.36.3', build: { seconds: 0, built: false } }),
+    result({ kubernetesVersion: 'v1.34.4', build: { seconds: 0, built: false, cachedBuildSeconds: 368 } }),
+  ]);
   assert.match(summary, /^v1\.35\.4\s+412 s\s+75 s\s+1\/1 passed\s+0\s+0\s+0$/m);
-  assert.match(summary, /^v1\.36\.3\s+cached/m);
+  assert.match(summary, /^v1\.36\.3\s+cached\s+75 s/m);
+  assert.match(summary, /^v1\.34\.4\s+cached \(368 s\)\s+75 s/m);
+  assert.match(formatVersion(result({ build: { seconds: 0, built: false, cachedBuildSeconds: 368 } })), /build cached \(built earlier in 368 s\)/);
 });
 
 test('failureHeadline: the first line and the Ready=False reason, shortened', () => {
