@@ -9,12 +9,14 @@ import { stillListening } from '../cluster/ports';
 import { isAlive, processesMentioning } from '../cluster/process';
 import type { Cluster } from '../cluster/provider';
 import { applyObjects } from '../harness/apply';
-import { liveSkipReason } from '../harness/environment';
+import { liveSkipReason, requireLocalProvider } from '../harness/environment';
 import { apiErrorMessage, Kube, type KubeObject } from '../harness/kube';
 import { waitForDeploymentAvailable } from '../harness/readiness';
+import { waitUntil } from '../harness/wait';
 
-// Builds missing binaries when Go is there (as `npm test` does), else skips loudly.
-const skip = await liveSkipReason();
+// Builds missing binaries when Go is there (as `npm test` does), else skips loudly. It tests the
+// local provider itself, so a run with another CLUSTER_PROVIDER skips it too.
+const skip = (await liveSkipReason()) ?? requireLocalProvider(process.env, 'it tests the local provider itself');
 if (skip) console.error(`\n*** ${skip} ***\n`);
 
 function deployment(namespace: string, replicas: number): KubeObject {
@@ -62,6 +64,12 @@ test('local provider: isolated clusters, kwok workloads, PodSecurity, clean stop
   }
 
   await applyObjects(kb, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'locked', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } }]);
+  // The ServiceAccount admission plugin runs before Pod Security and refuses any pod in a
+  // namespace whose `default` ServiceAccount the controller-manager has not created yet.
+  await waitUntil('ServiceAccount locked/default', async () => {
+    const sa = await kb.get({ apiVersion: 'v1', kind: 'ServiceAccount', name: 'default', namespace: 'locked' });
+    return { done: Boolean(sa), detail: sa ? 'exists' : 'not created yet' };
+  }, { timeoutMs: 60_000, intervalMs: 200 });
   const privileged = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'locked' }, spec: { containers: [{ name: 'c', image: 'x', securityContext: { privileged: true } }] } };
   const error = await kb.create(privileged, { dryRun: true }).then(() => undefined, (e: unknown) => e);
   assert.match(apiErrorMessage(error), /violates PodSecurity "restricted/);
