@@ -1,0 +1,197 @@
+// The environment of one scenario file: one loopback git server shared by every cluster of the
+// file, and one or more clusters (from the provider CLUSTER_PROVIDER selects), each with the Flux
+// controllers as local processes. It is the multi-cluster sibling of the harness's startLiveEnv:
+// the same pieces, but several clusters read one server (as a fleet reads one repository), and
+// stop() tears everything down in reverse order even when parts failed, keeping the logs and
+// printing their tails when the file failed.
+import { startFlux, type Flux } from '../../cluster/flux';
+import { formatTails } from '../../cluster/logs';
+import type { Cluster, ClusterProvider, ProviderName } from '../../cluster/provider';
+import { selectedProvider } from '../../cluster/select';
+import { startGitServer, type GitServer } from '../../gitserver';
+import type { FileTransform } from '../../gitserver/server';
+import { liveSkipReason } from '../../harness/environment';
+import { Kube } from '../../harness/kube';
+import { ensureTools, hasTool } from '../../toolchain/binaries';
+import { KUBERNETES_VERSION } from '../../toolchain/versions';
+import { repoTransform, type RepoTransformOptions } from './repo';
+
+export interface ScenarioRepo {
+  /** Repository name on the git server (its URL is <server>/<name>.git). */
+  name: string;
+  /** Folder copied into the repo (e.g. examples/fleet). */
+  dir: string;
+  /** Rewrites applied while the repo is built (placeholder URLs are always pointed at the server). */
+  transform?: RepoTransformOptions;
+  branch?: string;
+}
+
+export interface ScenarioCluster {
+  name: string;
+  cluster: Cluster;
+  flux: Flux;
+  kube: Kube;
+  kubeconfigPath: string;
+  /** gitVersion the API server reports. */
+  kubernetesVersion: string;
+  /** Flux controller logs first, then the control plane's. */
+  logFiles(): string[];
+  fluxLogs(): string[];
+}
+
+export interface ScenarioEnv {
+  git: GitServer;
+  clusters: ScenarioCluster[];
+  /** The cluster of that name; throws when the file did not start it. */
+  cluster(name: string): ScenarioCluster;
+  provider: ProviderName;
+  /** Versions of the API servers, one per cluster, in start order (for the report). */
+  kubernetesVersions(): string[];
+  /** Every log worth tailing, all clusters. */
+  logFiles(): string[];
+  /** Stops git server, Flux and clusters; with `failed`, keeps logs and returns where + tails. */
+  stop(opts?: { failed?: boolean }): Promise<string>;
+}
+
+export interface ScenarioEnvOptions {
+  /** Names of the clusters to start (in parallel). */
+  clusters: string[];
+  repos?: ScenarioRepo[];
+  /** Credentials on the git server (default true, as for the fleet; the ephemeral app repo is public). */
+  gitAuth?: boolean;
+  provider?: ClusterProvider;
+  log?: (line: string) => void;
+  /** Flux's --requeue-dependency (default 2s, the harness default). */
+  requeueDependency?: string;
+}
+
+/**
+ * Why scenarios cannot run here, or undefined. The live tools are built first when Go is there
+ * (the harness's own check); the scenarios also drive the flux CLI, as the tutorials do.
+ */
+export async function scenarioSkipReason(log: (line: string) => void = console.log): Promise<string | undefined> {
+  const live = await liveSkipReason(log);
+  if (live) return live;
+  if (hasTool('flux')) return undefined;
+  try {
+    await ensureTools(['flux'], { log });
+  } catch (error) {
+    return `LIVE TIER SKIPPED: could not build the flux CLI: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return hasTool('flux') ? undefined : 'LIVE TIER SKIPPED: the flux CLI is not built (run `npm run cluster:build`)';
+}
+
+async function stopSteps(steps: Array<[string, () => Promise<unknown>]>): Promise<string[]> {
+  const errors: string[] = [];
+  for (const [what, step] of steps) {
+    try {
+      await step();
+    } catch (error) {
+      errors.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return errors;
+}
+
+async function apiVersion(kube: Kube): Promise<string> {
+  try {
+    return String(JSON.parse(await kube.raw('/version')).gitVersion);
+  } catch {
+    return KUBERNETES_VERSION;
+  }
+}
+
+/** One cluster with Flux; on failure part-way, stops what did start (keeping the logs). */
+async function startCluster(provider: ClusterProvider, name: string, opts: ScenarioEnvOptions): Promise<ScenarioCluster> {
+  const log = opts.log ?? (() => {});
+  const cluster = await provider.start({ name, log });
+  try {
+    if (cluster.fluxInCluster) {
+      throw new Error(`${provider.name} runs Flux in the cluster; the scenarios run Flux as local processes (kill, restart, loopback git server)`);
+    }
+    const flux = await startFlux(cluster, { log, requeueDependency: opts.requeueDependency });
+    const kube = new Kube(cluster.kubeconfigPath);
+    const fluxLogs = () => Object.values(flux.logFiles());
+    return {
+      name,
+      cluster,
+      flux,
+      kube,
+      kubeconfigPath: cluster.kubeconfigPath,
+      kubernetesVersion: await apiVersion(kube),
+      fluxLogs,
+      logFiles: () => [...fluxLogs(), ...Object.values(cluster.componentLogs())],
+    };
+  } catch (error) {
+    const report = await cluster.stop({ keepLogs: true }).catch(() => undefined);
+    const where = report?.keptLogsDir ? ` (logs kept in ${report.keptLogsDir})` : '';
+    throw new Error(`${error instanceof Error ? error.message : String(error)}${where}`);
+  }
+}
+
+/** Starts the git server (with the repos) and the clusters; everything started is stopped on failure. */
+export async function startScenarioEnv(opts: ScenarioEnvOptions): Promise<ScenarioEnv> {
+  const provider = opts.provider ?? (await selectedProvider());
+  const log = opts.log ?? (() => {});
+  const git = await startGitServer({ credentials: opts.gitAuth === false ? false : undefined, log: (l) => log(`git: ${l}`) });
+  const started: ScenarioCluster[] = [];
+  try {
+    for (const repo of opts.repos ?? []) {
+      const transform: FileTransform = repoTransform(git, repo.name, repo.transform);
+      await git.createRepoFrom(repo.dir, repo.name, { transform, branch: repo.branch });
+    }
+    const results = await Promise.allSettled(opts.clusters.map((name) => startCluster(provider, name, opts)));
+    for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+  } catch (error) {
+    const errors = await stopSteps([
+      ['git server', () => git.stop()],
+      ...started.map((c): [string, () => Promise<unknown>] => [`cluster ${c.name}`, async () => {
+        await c.flux.stop();
+        await c.cluster.stop({ keepLogs: true });
+      }]),
+    ]);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`could not start the scenario environment: ${message}${errors.length ? `\ncleanup: ${errors.join('; ')}` : ''}`);
+  }
+  return makeEnv(provider.name, git, started);
+}
+
+function makeEnv(provider: ProviderName, git: GitServer, clusters: ScenarioCluster[]): ScenarioEnv {
+  let stopped = false;
+  return {
+    git,
+    clusters,
+    provider,
+    cluster(name) {
+      const found = clusters.find((c) => c.name === name);
+      if (!found) throw new Error(`this scenario started no cluster named ${name} (it has ${clusters.map((c) => c.name).join(', ')})`);
+      return found;
+    },
+    kubernetesVersions: () => clusters.map((c) => c.kubernetesVersion),
+    logFiles: () => clusters.flatMap((c) => c.logFiles()),
+    async stop(opts = {}) {
+      if (stopped) return '';
+      stopped = true;
+      const tails = opts.failed
+        ? clusters.map((c) => `${formatTails(c.fluxLogs(), 15)}\n${formatTails(Object.values(c.cluster.componentLogs()), 6)}`).join('\n')
+        : '';
+      const kept: string[] = [];
+      // Flux stops before its cluster: its log files live in the cluster's log folder.
+      const errors = await stopSteps([
+        ['git server', () => git.stop()],
+        ...clusters.map((c): [string, () => Promise<unknown>] => [`cluster ${c.name}`, async () => {
+          try {
+            await c.flux.stop();
+          } finally {
+            const report = await c.cluster.stop({ keepLogs: opts.failed });
+            if (report.keptLogsDir) kept.push(report.keptLogsDir);
+          }
+        }]),
+      ]);
+      if (errors.length > 0) throw new Error(`the scenario environment left things behind:\n  ${errors.join('\n  ')}`);
+      return opts.failed ? `logs kept in ${kept.join(', ') || '(not kept)'}\n${tails}` : '';
+    },
+  };
+}
