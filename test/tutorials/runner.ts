@@ -28,6 +28,11 @@ export function shasInExamples(): string[] {
   return exampleShas;
 }
 
+/** Full SHAs and their 7 to 12 character abbreviations (what git and cut print). */
+export function withPrefixes(shas: string[]): string[] {
+  return shas.flatMap((sha) => [sha, ...[12, 11, 10, 9, 8, 7].map((n) => sha.slice(0, n))]);
+}
+
 /** Lines of a failing block's output quoted in the failure message. */
 const TAIL_LINES = 40;
 
@@ -108,7 +113,7 @@ export async function runTutorial(page: TutorialPage, opts: RunOptions = {}): Pr
   const context: NormalizeContext = {
     replacements: environment.replacements,
     secrets: environment.secrets,
-    keep: [...shasInExamples(), ...fullShasIn(page.source)],
+    keep: withPrefixes([...shasInExamples(), ...fullShasIn(page.source)]),
   };
   const session = new BashSession({ cwd: REPO_ROOT, env: environment.env, scriptDir: join(environment.runDir, 'blocks') });
   let failure: TutorialFailure | undefined;
