@@ -327,7 +327,7 @@ function record(r: VersionResult, render: ExampleRender): void {
     recordResult({
       ...common,
       examples: folder,
-      test: `${TEST_NAME}: every rendered apiVersion served and not deprecated`,
+      test: `${TEST_NAME}: the Kubernetes and Flux APIs its rendered objects use are served, none deprecated`,
       result: removed.length || !r.selfCheck?.ok ? 'failed' : 'passed',
       ...(removed.length ? { reason: removed.map((a) => `${apiKey(a)}: ${a.message}`).join('\n') } : !r.selfCheck?.ok ? { reason: 'the warning self-check captured no warning' } : {}),
       durationMs: r.seconds * 1000,
