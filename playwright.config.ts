@@ -4,21 +4,13 @@
 import {defineConfig} from '@playwright/test';
 import {siteLocation} from './src/site-location.ts';
 import {freePort} from './test/cluster/ports.ts';
+import {CHROMIUM_ARGS, CHROMIUM_PATH} from './test/site/chromium.ts';
 
 // Playwright evaluates this file in the runner and again in every worker; the
 // port is chosen once and handed down through the environment.
 process.env.SITE_TEST_PORT ||= String(await freePort());
 const port = Number(process.env.SITE_TEST_PORT);
 const siteUrl = `http://127.0.0.1:${port}${siteLocation().baseUrl}`;
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 export default defineConfig({
   testDir: 'test/site',
@@ -37,7 +29,7 @@ export default defineConfig({
     baseURL: siteUrl,
     browserName: 'chromium',
     headless: true,
-    launchOptions: {executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS},
+    launchOptions: {executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS},
     colorScheme: 'light',
     trace: 'retain-on-failure',
   },

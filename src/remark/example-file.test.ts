@@ -145,6 +145,16 @@ test('a missing file fails with the page and the path in the message', async () 
   });
 });
 
+test('a highlight past the end of the file names the page and the example', async () => {
+  const root = fakeRepo();
+  const source = '<ExampleFile path="examples/fleet/demo.yaml" highlight="5-9" />\n';
+  await assert.rejects(codeNodesOf(source, root, 'docs/do/t.mdx'), (error: Error) => {
+    assert.match(error.message, /docs\/do\/t\.mdx:1: <ExampleFile path="examples\/fleet\/demo\.yaml" \/> highlight "5-9"/);
+    assert.match(error.message, /outside 1-6/);
+    return true;
+  });
+});
+
 test('an element inside running text is rejected', async () => {
   const root = fakeRepo();
   const source = 'See <ExampleFile path="examples/fleet/demo.yaml" /> here.\n';

@@ -30,10 +30,13 @@ type JsxElement = MdxJsxFlowElement | MdxJsxTextElement;
 
 const KNOWN_PROPS = new Set(['path', 'highlight', 'title', 'lang']);
 
-/** Languages by file name first (files without an extension), then by extension. */
+/**
+ * Languages by file name first (files without an extension), then by
+ * extension. Each must be a grammar prism-react-renderer bundles or one in
+ * docusaurus.config.ts `prism.additionalLanguages`.
+ */
 const LANGUAGE_BY_NAME: Record<string, string> = {
   dockerfile: 'dockerfile',
-  makefile: 'makefile',
   '.env': 'bash',
   '.gitignore': 'text',
 };
@@ -50,11 +53,7 @@ const LANGUAGE_BY_EXTENSION: Record<string, string> = {
   '.sh': 'sh',
   '.bash': 'bash',
   '.go': 'go',
-  '.mod': 'go-module',
   '.md': 'markdown',
-  '.toml': 'toml',
-  '.ini': 'ini',
-  '.rego': 'rego',
   '.diff': 'diff',
   '.patch': 'diff',
   '.css': 'css',
@@ -150,6 +149,12 @@ function pageName(file: VFile): string {
   return file.path ? path.relative(process.cwd(), file.path) : '<unknown page>';
 }
 
+/** `path="…"` of the element, when it has a plain one, for error messages. */
+function pathAttribute(node: JsxElement): string {
+  const attribute = node.attributes.find((a) => a.type === 'mdxJsxAttribute' && a.name === 'path');
+  return typeof attribute?.value === 'string' ? ` path="${attribute.value}"` : '';
+}
+
 function codeFor(node: JsxElement, repoRoot: string, file: VFile): Code {
   try {
     const props = parseExampleFileElement(node);
@@ -158,7 +163,7 @@ function codeFor(node: JsxElement, repoRoot: string, file: VFile): Code {
   } catch (error) {
     const line = node.position ? `:${node.position.start.line}` : '';
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`${pageName(file)}${line}: <${ELEMENT_NAME}> ${reason}`, {cause: error});
+    throw new Error(`${pageName(file)}${line}: <${ELEMENT_NAME}${pathAttribute(node)} /> ${reason}`, {cause: error});
   }
 }
 
