@@ -133,7 +133,7 @@ export const goals: Goal[] = [
     whitepaper: 'open',
     page: {id: `${T}ephemeral-clusters`, anchor: 'the-upgrade-canary'},
     examples: [],
-    note: 'The harness pins the supported Kubernetes minors (1.34 to 1.36) for a canary run in test/toolchain/versions.ts; the canary scenario itself is planned.',
+    note: '`npm run canary` (test/canary/) bootstraps every fleet cluster on each pinned Kubernetes minor (1.34 to 1.36, test/toolchain/versions.ts) and reports deprecated or removed APIs the examples use.',
   },
   {
     id: 'local-clusters',
