@@ -104,13 +104,4 @@ export const tiers: Tier[] = [
     skipReason: () => (process.env.RUN_CANARY === '1' ? undefined : 'opt-in: set RUN_CANARY=1 (or run npm run canary); builds two more Kubernetes versions'),
     run: () => runCommandCheck('canary', 'npx', ['tsx', 'test/canary/run.ts']),
   },
-  {
-    name: 'canary',
-    description: 'Kubernetes upgrade canary: bootstrap on every pinned minor, report deprecated or removed APIs',
-    needs: ['toolchain'],
-    // Two extra Kubernetes builds (about 5 minutes each, cold) and a 6-minute
-    // run: opt-in, so the default run stays inside CI's budget.
-    skipReason: () => (process.env.RUN_CANARY === '1' ? undefined : 'opt-in: set RUN_CANARY=1 (or run npm run canary); builds two more Kubernetes versions'),
-    run: () => runCommandCheck('canary', 'npx', ['tsx', 'test/canary/run.ts']),
-  },
 ];
