@@ -12,8 +12,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { runCommand } from '../../cluster/process';
 import type { GitServer } from '../../gitserver';
-import type { FileTransform } from '../../gitserver/server';
+import { gitEnv, type FileTransform } from '../../gitserver/server';
 import { setGitRepositoryUrl } from '../../harness/bootstrap';
 
 export const PLACEHOLDER_GIT_BASE = 'https://git.example.invalid/gitops-field-guide';
@@ -102,4 +103,21 @@ export function fakeCommit(seed: string): string {
     out += h.toString(16).padStart(8, '0');
   }
   return out.slice(0, 40);
+}
+
+/** Runs git in the working clone of `repo` (the server's identity and config); resolves to stdout. */
+export async function gitIn(git: GitServer, repo: string, args: string[]): Promise<string> {
+  const result = await runCommand('git', args, { cwd: git.workdir(repo), env: gitEnv(join(git.root, 'home')), timeoutMs: 60_000 });
+  if (result.code !== 0) throw new Error(`git ${args.join(' ')} (in ${git.workdir(repo)}) exited ${result.code}:\n${result.output}`);
+  return result.output.trim();
+}
+
+/**
+ * `git revert --no-edit <commit>` and `git push` in the working clone, as a person rolls back;
+ * resolves to the revert commit. The push goes through the server, so its webhooks fire.
+ */
+export async function revertAndPush(git: GitServer, repo: string, commit = 'HEAD', branch = 'main'): Promise<string> {
+  await gitIn(git, repo, ['revert', '--no-edit', commit]);
+  await gitIn(git, repo, ['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`]);
+  return gitIn(git, repo, ['rev-parse', 'HEAD']);
 }

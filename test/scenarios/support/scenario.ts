@@ -127,7 +127,7 @@ export class ScenarioFile {
         this.failed = true;
         const reason = error instanceof Error ? error.message : String(error);
         recordResult({ ...meta(), result: 'failed', reason, durationMs: performance.now() - started });
-        if (this.lines.length) t.diagnostic(`setup log:\n${this.lines.slice(-20).join('\n')}`);
+        for (const line of this.lines.slice(-20)) t.diagnostic(`setup: ${line}`);
         throw error;
       }
       recordResult({ ...meta(), result: 'passed', durationMs: performance.now() - started });
