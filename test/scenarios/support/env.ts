@@ -101,8 +101,26 @@ async function apiVersion(kube: Kube): Promise<string> {
   }
 }
 
-/** One cluster with Flux; on failure part-way, stops what did start (keeping the logs). */
-async function startCluster(provider: ClusterProvider, name: string, opts: ScenarioEnvOptions): Promise<ScenarioCluster> {
+/**
+ * One cluster with Flux, outside any environment (a scenario that creates and deletes a cluster
+ * itself); on failure part-way, stops what did start (keeping the logs).
+ */
+export async function startScenarioCluster(name: string, opts: Omit<ScenarioEnvOptions, 'clusters' | 'repos'> = {}): Promise<ScenarioCluster> {
+  return startCluster(opts.provider ?? (await selectedProvider()), name, opts);
+}
+
+/** Stops Flux, then the cluster (each even if the other failed); resolves to where logs were kept. */
+export async function stopScenarioCluster(sc: ScenarioCluster, opts: { keepLogs?: boolean } = {}): Promise<string | undefined> {
+  let kept: string | undefined;
+  const errors = await stopSteps([
+    ['flux', () => sc.flux.stop()],
+    [`cluster ${sc.name}`, async () => (kept = (await sc.cluster.stop({ keepLogs: opts.keepLogs })).keptLogsDir)],
+  ]);
+  if (errors.length > 0) throw new Error(`cluster ${sc.name} left things behind:\n  ${errors.join('\n  ')}${kept ? `\n  logs: ${kept}` : ''}`);
+  return kept;
+}
+
+async function startCluster(provider: ClusterProvider, name: string, opts: Omit<ScenarioEnvOptions, 'clusters' | 'repos'>): Promise<ScenarioCluster> {
   const log = opts.log ?? (() => {});
   const cluster = await provider.start({ name, log });
   try {

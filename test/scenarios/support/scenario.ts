@@ -61,6 +61,7 @@ export class ScenarioFile {
   private startError: unknown;
   private failed = false;
   private readonly lines: string[] = [];
+  private readonly extraVersions: string[] = [];
 
   constructor(
     readonly name: string,
@@ -103,13 +104,24 @@ export class ScenarioFile {
 
   /** A test that records its verdict for `examples` (paths under examples/). */
   test(title: string, examples: string[], fn: (env: ScenarioEnv, t: TestContext) => Promise<void>): void {
-    const meta = () => ({
-      examples,
-      test: `test/scenarios/${this.name}.test.ts: ${title}`,
-      tier: this.tier,
-      kubernetesVersions: this.env?.kubernetesVersions() ?? [process.env.CLUSTER_KUBERNETES_VERSION || KUBERNETES_VERSION],
-      fluxVersion: FLUX_VERSION,
-    });
+    const meta = () => {
+      const versions = [...(this.env?.kubernetesVersions() ?? []), ...this.extraVersions];
+      return {
+        examples,
+        test: `test/scenarios/${this.name}.test.ts: ${title}`,
+        tier: this.tier,
+        kubernetesVersions: versions.length ? [...new Set(versions)] : [process.env.CLUSTER_KUBERNETES_VERSION || KUBERNETES_VERSION],
+        fluxVersion: FLUX_VERSION,
+      };
+    };
+    // A verdict that cannot be recorded must not hide the test's own error.
+    const record = (input: Omit<Parameters<typeof recordResult>[0], keyof ReturnType<typeof meta>>) => {
+      try {
+        recordResult({ ...meta(), ...input });
+      } catch (error) {
+        console.error(`could not record "${title}": ${error instanceof Error ? error.message : String(error)}`);
+      }
+    };
     if (this.skip) {
       try {
         recordSkip(meta(), this.skip);
@@ -126,12 +138,17 @@ export class ScenarioFile {
       } catch (error) {
         this.failed = true;
         const reason = error instanceof Error ? error.message : String(error);
-        recordResult({ ...meta(), result: 'failed', reason, durationMs: performance.now() - started });
+        record({ result: 'failed', reason, durationMs: performance.now() - started });
         for (const line of this.lines.slice(-20)) t.diagnostic(`setup: ${line}`);
         throw error;
       }
-      recordResult({ ...meta(), result: 'passed', durationMs: performance.now() - started });
+      record({ result: 'passed', durationMs: performance.now() - started });
     });
+  }
+
+  /** A Kubernetes version the report should name for a cluster a test started itself. */
+  noteVersion(version: string): void {
+    this.extraVersions.push(version);
   }
 
   /** Prints a measurement as a test diagnostic and appends it to the results file. */
