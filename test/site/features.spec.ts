@@ -41,14 +41,31 @@ test('every Mermaid diagram renders to an SVG', async ({page, request}) => {
   await checkEveryPage(
     withDiagrams.map((entry) => entry.path),
     async (pagePath) => {
-      await openPage(page, pagePath);
       const expected = withDiagrams.find((entry) => entry.path === pagePath)!.count;
+      const problems = await openPage(page, pagePath);
       const drawn = page.locator('figure[data-diagram="mermaid"] svg[id^="mermaid"]');
-      await expect(drawn).toHaveCount(expected);
-      const nodes = await drawn.first().locator('g.node, g.nodes > g').count();
-      return nodes > 0 ? [] : ['the first diagram has no nodes'];
+      if ((await drawn.count()) !== expected) problems.push(`${await drawn.count()} of ${expected} diagrams drawn`);
+      // Any diagram type (flowchart, sequence, ...) draws its labels as text.
+      const empty = await drawn.evaluateAll(
+        (svgs) => svgs.filter((svg) => (svg.textContent ?? '').trim() === '' || svg.getBoundingClientRect().height < 10).length,
+      );
+      if (empty > 0) problems.push(`${empty} diagram(s) drew an empty SVG`);
+      return problems;
     },
   );
+});
+
+test('a diagram below the fold is drawn only when the reader gets near it', async ({page, request}) => {
+  // The mechanism page keeps its diagram well below the first screen.
+  const pagePath = 'check/example-file-mechanism/';
+  expect(await sitemapPaths(request)).toContain(pagePath);
+  await page.setViewportSize({width: 1280, height: 400});
+  await page.goto(pagePath, {waitUntil: 'networkidle'});
+  await page.locator('html[data-has-hydrated="true"]').waitFor();
+  const figure = page.locator('figure[data-diagram="mermaid"]').first();
+  await expect(figure.locator('svg')).toHaveCount(0);
+  await figure.scrollIntoViewIfNeeded();
+  await expect(figure.locator('svg[id^="mermaid"]')).toHaveCount(1);
 });
 
 test('the colour-mode toggle switches data-theme and survives a reload', async ({page}) => {

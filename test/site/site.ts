@@ -54,8 +54,8 @@ export type LoadProblems = string[];
 
 /**
  * Opens a page and returns every console error, uncaught exception, failed
- * request and HTTP error seen until the network went quiet and React had
- * hydrated the page.
+ * request and HTTP error seen until the network went quiet, React had
+ * hydrated the page and every diagram was drawn.
  */
 export async function openPage(page: Page, pagePath: string): Promise<LoadProblems> {
   const problems: LoadProblems = [];
@@ -74,11 +74,31 @@ export async function openPage(page: Page, pagePath: string): Promise<LoadProble
     const response = await page.goto(pagePath, {waitUntil: 'networkidle'});
     if (response?.status() !== 200) problems.push(`page status ${response?.status()}`);
     await page.locator('html[data-has-hydrated="true"]').waitFor({timeout: 15_000});
+    await revealDiagrams(page);
   } finally {
     page.off('console', onConsole).off('pageerror', onPageError);
     page.off('requestfailed', onRequestFailed).off('response', onResponse);
   }
   return problems;
+}
+
+/**
+ * Diagrams are drawn only near the viewport (src/theme/Mermaid), so scroll
+ * each one into view and wait for its SVG: every check then sees the page
+ * as a reader who scrolled through it, Mermaid's own errors included.
+ */
+export async function revealDiagrams(page: Page): Promise<number> {
+  const figures = page.locator('figure[data-diagram="mermaid"]');
+  const count = await figures.count();
+  for (let i = 0; i < count; i++) {
+    await figures.nth(i).scrollIntoViewIfNeeded();
+    await figures.nth(i).locator('svg').first().waitFor({timeout: 15_000});
+  }
+  if (count > 0) {
+    await page.waitForLoadState('networkidle');
+    await page.evaluate(() => window.scrollTo(0, 0));
+  }
+  return count;
 }
 
 /** Human-readable label for a page path. */
