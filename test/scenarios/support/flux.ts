@@ -21,9 +21,10 @@ export interface CommandResult {
   output: string;
 }
 
-async function run(tool: 'flux' | 'kubectl', sc: ScenarioCluster, args: string[], timeoutMs: number): Promise<CommandResult> {
+async function run(tool: 'flux' | 'kubectl', sc: ScenarioCluster, args: string[], timeoutMs: number, input?: string): Promise<CommandResult> {
   const result = await runCommand(toolPath(tool), [...args, '--kubeconfig', sc.kubeconfigPath], {
     timeoutMs,
+    input,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
   });
   return result;
@@ -37,8 +38,8 @@ export async function flux(sc: ScenarioCluster, args: string[], opts: { timeoutM
 }
 
 /** kubectl against one cluster; throws with its output on a non-zero exit unless `allowFail`. */
-export async function kubectl(sc: ScenarioCluster, args: string[], opts: { timeoutMs?: number; allowFail?: boolean } = {}): Promise<CommandResult> {
-  const result = await run('kubectl', sc, args, opts.timeoutMs ?? 60_000);
+export async function kubectl(sc: ScenarioCluster, args: string[], opts: { timeoutMs?: number; allowFail?: boolean; input?: string } = {}): Promise<CommandResult> {
+  const result = await run('kubectl', sc, args, opts.timeoutMs ?? 60_000, opts.input);
   if (result.code !== 0 && !opts.allowFail) throw new Error(`kubectl ${args.join(' ')} (cluster ${sc.name}) exited ${result.code}:\n${result.output}`);
   return result;
 }
@@ -66,6 +67,8 @@ export async function bootstrapFleetCluster(env: ScenarioEnv, sc: ScenarioCluste
 
 export interface InstalledReceiver {
   target: ReceiverTarget;
+  /** Webhook calls made so far (one per push to the repo while attached). */
+  calls(): number;
   /** Stops calling the Receiver on push (the Receiver stays in the cluster). */
   detach(): void;
 }
@@ -98,12 +101,14 @@ export async function installReceiver(env: ScenarioEnv, sc: ScenarioCluster, rep
     return { ready: false, reason: `Ready=${ready?.status ?? 'unset'} ${ready?.message ?? ''}` };
   }, { logs: sc.fluxLogs(), timeoutMs: 60_000, intervalMs: 100 });
   const target: ReceiverTarget = { url: `${sc.flux.receiverUrl}${receiver.status.webhookPath}`, token, type: 'github' };
+  let calls = 0;
   const detach = env.git.onPush(async (event) => {
     if (event.repo !== repo) return;
+    calls++;
     const status = await notifyReceiver(target, event);
     if (status < 200 || status >= 300) throw new Error(`Receiver ${name} on ${sc.name} answered HTTP ${status}`);
   });
-  return { target, detach };
+  return { target, detach, calls: () => calls };
 }
 
 /** Asks Flux to reconcile an object now: the annotation `flux reconcile` sets, without waiting. */
