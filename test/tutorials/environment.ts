@@ -4,7 +4,6 @@
 // the variables the page's commands use (KUBECONFIG, GIT_URL, GIT_USERNAME, GIT_PASSWORD,
 // GIT_WORKDIR, ...). It is what `kind create cluster` + `flux install` + a Git host give a reader,
 // and what `npm run cluster:up` prints for the local tier.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +21,7 @@ import { fluxReadiness } from '../harness/conditions.ts';
 import { FLUX_API } from '../harness/readiness.ts';
 import { buildHint, hasTool, toolPath, type Tool } from '../toolchain/binaries.ts';
 import { KUBERNETES_VERSION } from '../toolchain/versions.ts';
+import { headCommit, isDirty } from '../report/git.ts';
 import type { TutorialEnvironmentSpec } from './parse.ts';
 
 /** The binaries a reader has on PATH: the same names as an installed kubectl, flux, sops, age. */
@@ -272,13 +272,7 @@ export function exportLines(vars: Record<string, string>): string {
     .join('\n');
 }
 
-/** The guide's current commit, short, and whether the tree has uncommitted changes. */
+/** The guide's current commit (12 digits) and whether the tree has uncommitted changes. */
 export function guideCommit(): { commit: string; dirty: boolean } {
-  try {
-    const commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim() !== '';
-    return { commit, dirty };
-  } catch {
-    return { commit: 'unknown', dirty: true };
-  }
+  return { commit: headCommit(REPO_ROOT)?.slice(0, 12) ?? 'unknown', dirty: isDirty(REPO_ROOT) };
 }

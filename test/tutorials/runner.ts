@@ -134,7 +134,7 @@ export async function runTutorial(page: TutorialPage, opts: RunOptions = {}): Pr
       const reason = judgeBlock(block, result, output);
       if (reason) {
         const state = await environment.explain().catch((e: Error) => `(could not read the clusters: ${e.message})`);
-        failure = new TutorialFailure(page.page, block.index, block, { ...result, output: normalizeOutput(result.output, context) }, reason, state);
+        failure = new TutorialFailure(page.page, block.index, block, { ...result, output }, reason, state);
         break;
       }
     }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TutorialRun } from '../../src/remark/tutorial-output-meta.ts';
 import { REPO_ROOT } from '../cluster/paths.ts';
+import type { TutorialPage } from './parse.ts';
 import { tutorialPages } from './pages.ts';
 import { RUNS_DIR } from './runner.ts';
 
@@ -17,8 +18,8 @@ export interface UpdateResult {
   skipped: Array<{ pageId: string; reason: string }>;
 }
 
-export function updateRuns(from = RUNS_DIR, to = PUBLISHED_DIR): UpdateResult {
-  const hashes = new Map(tutorialPages().map((p) => [p.pageId, p.hash]));
+export function updateRuns(pages: TutorialPage[], from = RUNS_DIR, to = PUBLISHED_DIR): UpdateResult {
+  const hashes = new Map(pages.map((p) => [p.pageId, p.hash]));
   const result: UpdateResult = { copied: [], skipped: [] };
   if (!existsSync(from)) return result;
   mkdirSync(to, { recursive: true });
@@ -39,13 +40,14 @@ export function updateRuns(from = RUNS_DIR, to = PUBLISHED_DIR): UpdateResult {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const result = updateRuns();
+  const pages = tutorialPages();
+  const result = updateRuns(pages);
   for (const id of result.copied) {
     const run = JSON.parse(readFileSync(join(PUBLISHED_DIR, `${id}.json`), 'utf8')) as TutorialRun;
     console.log(`copied ${id} (${run.date}, ${run.blocks.length} blocks, ${run.seconds}s)`);
   }
   for (const s of result.skipped) console.log(`skipped ${s.pageId}: ${s.reason}`);
-  const missing = tutorialPages().filter((p) => !result.copied.includes(p.pageId) && !existsSync(join(PUBLISHED_DIR, `${p.pageId}.json`)));
+  const missing = pages.filter((p) => !result.copied.includes(p.pageId) && !existsSync(join(PUBLISHED_DIR, `${p.pageId}.json`)));
   for (const p of missing) console.log(`no recorded run for ${p.pageId}: its page shows "not yet verified"`);
   if (result.copied.length === 0) {
     console.error(`nothing copied from ${RUNS_DIR}: run the tutorials first (node --import tsx --test test/tutorials/tutorials.test.ts)`);
