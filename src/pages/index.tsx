@@ -66,7 +66,7 @@ export default function Home(): ReactNode {
             <Heading as="h1" className={styles.title}>
               {siteConfig.title}
             </Heading>
-            <p className={styles.lede}>
+            <p className={styles.summary}>
               A practical guide to running Kubernetes the GitOps way with Flux. Every manifest and
               command on these pages is a file in the repository that the test suite applies to a
               real API server, so what you read is what was tested.
