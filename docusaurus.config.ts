@@ -4,7 +4,7 @@ import type * as Preset from '@docusaurus/preset-classic';
 import type {PluginOptions as SearchOptions} from '@easyops-cn/docusaurus-search-local';
 import remarkExampleFile from './src/remark/example-file';
 import remarkTutorialOutput from './src/remark/tutorial-output';
-import examplesCachePlugin from './src/plugins/examples-cache';
+import remarkInputsCachePlugin from './src/plugins/remark-inputs-cache';
 import esmPackageCompatPlugin from './src/plugins/esm-package-compat';
 import {darkCodeTheme, lightCodeTheme} from './src/prism-themes';
 import {siteLocation} from './src/site-location';
@@ -14,7 +14,6 @@ const repoUrl = `https://github.com/${location.organizationName}/${location.proj
 
 // Docs live at the site root (/understand, /do, /check); the home page is src/pages/index.tsx.
 const docsRouteBasePath = '/';
-
 
 const config: Config = {
   title: 'GitOps Field Guide',
@@ -93,7 +92,7 @@ const config: Config = {
     ],
   ],
 
-  plugins: [examplesCachePlugin, esmPackageCompatPlugin],
+  plugins: [remarkInputsCachePlugin, esmPackageCompatPlugin],
 
   themeConfig: {
     image: 'img/social-card.png',
