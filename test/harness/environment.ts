@@ -158,7 +158,8 @@ function fluxNotRunHere(): Flux {
   };
 }
 
-async function stopAll(steps: Array<[string, () => Promise<unknown>]>): Promise<string[]> {
+/** Runs every stop step even when one fails; returns the failures, each named. */
+export async function stopAll(steps: Array<[string, () => Promise<unknown>]>): Promise<string[]> {
   const errors: string[] = [];
   for (const [what, step] of steps) {
     try {

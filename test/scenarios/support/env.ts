@@ -10,7 +10,7 @@ import type { Cluster, ClusterProvider, ProviderName } from '../../cluster/provi
 import { selectedProvider } from '../../cluster/select';
 import { startGitServer, type GitServer } from '../../gitserver';
 import type { FileTransform } from '../../gitserver/server';
-import { liveSkipReason } from '../../harness/environment';
+import { liveSkipReason, stopAll } from '../../harness/environment';
 import { Kube } from '../../harness/kube';
 import { ensureTools, hasTool } from '../../toolchain/binaries';
 import { KUBERNETES_VERSION } from '../../toolchain/versions';
@@ -81,18 +81,6 @@ export async function scenarioSkipReason(log: (line: string) => void = console.l
   return hasTool('flux') ? undefined : 'LIVE TIER SKIPPED: the flux CLI is not built (run `npm run cluster:build`)';
 }
 
-async function stopSteps(steps: Array<[string, () => Promise<unknown>]>): Promise<string[]> {
-  const errors: string[] = [];
-  for (const [what, step] of steps) {
-    try {
-      await step();
-    } catch (error) {
-      errors.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  return errors;
-}
-
 async function apiVersion(kube: Kube): Promise<string> {
   try {
     return String(JSON.parse(await kube.raw('/version')).gitVersion);
@@ -112,7 +100,7 @@ export async function startScenarioCluster(name: string, opts: Omit<ScenarioEnvO
 /** Stops Flux, then the cluster (each even if the other failed); resolves to where logs were kept. */
 export async function stopScenarioCluster(sc: ScenarioCluster, opts: { keepLogs?: boolean } = {}): Promise<string | undefined> {
   let kept: string | undefined;
-  const errors = await stopSteps([
+  const errors = await stopAll([
     ['flux', () => sc.flux.stop()],
     [`cluster ${sc.name}`, async () => (kept = (await sc.cluster.stop({ keepLogs: opts.keepLogs })).keptLogsDir)],
   ]);
@@ -163,7 +151,7 @@ export async function startScenarioEnv(opts: ScenarioEnvOptions): Promise<Scenar
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
   } catch (error) {
-    const errors = await stopSteps([
+    const errors = await stopAll([
       ['git server', () => git.stop()],
       ...started.map((c): [string, () => Promise<unknown>] => [`cluster ${c.name}`, async () => {
         await c.flux.stop();
@@ -197,7 +185,7 @@ function makeEnv(provider: ProviderName, git: GitServer, clusters: ScenarioClust
         : '';
       const kept: string[] = [];
       // Flux stops before its cluster: its log files live in the cluster's log folder.
-      const errors = await stopSteps([
+      const errors = await stopAll([
         ['git server', () => git.stop()],
         ...clusters.map((c): [string, () => Promise<unknown>] => [`cluster ${c.name}`, async () => {
           try {
