@@ -8,34 +8,23 @@
 // apps/staging overlay with its base, made self-contained. The branch changes one thing, the
 // greeting, as the page's branch does.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { readLocalClusterState } from '../cluster/local';
 import { stillListening } from '../cluster/ports';
 import { isAlive, processesMentioning, runCommand } from '../cluster/process';
-import { parseManifests } from '../harness/apply';
-import { bootstrapFromGit } from '../harness/bootstrap';
 import { desiredState, subsetMismatches } from '../harness/compare';
 import { inventoryOf } from '../harness/inventory';
 import type { KubeObject } from '../harness/kube';
-import { waitForDeploymentAvailable } from '../harness/readiness';
-import { REPO_ROOT } from '../cluster/paths';
-import { startScenarioCluster, stopScenarioCluster, type ScenarioCluster } from './support/env';
+import { stopScenarioCluster, type ScenarioCluster } from './support/env';
+import { APP_CONFIG, BRANCH, bringUpPreview, createPreviewRepos, ENV_NAME, EPHEMERAL_DIR, GREETING, PREVIEW_NS as NS, SAMPLE, type PreviewRepos } from './support/ephemeral';
 import { eventually, flux, waitApplied } from './support/flux';
-import { gitIn, repoFile, repoTransform } from './support/repo';
+import { gitIn, repoFile } from './support/repo';
 import { ScenarioFile, since } from './support/scenario';
-import { expectationsFor, FLEET_DIR, type ClusterExpectations } from './fleet';
+import { expectationsFor, type ClusterExpectations } from './fleet';
 
-const EPHEMERAL_DIR = join(REPO_ROOT, 'examples', 'ephemeral');
-const SAMPLE = 'previews/feature-new-greeting.yaml';
-const sample = parseManifests(readFileSync(join(EPHEMERAL_DIR, SAMPLE), 'utf8'), SAMPLE)[0];
-const BRANCH: string = sample.spec.postBuild.substitute.BRANCH;
-const ENV_NAME: string = sample.spec.postBuild.substitute.ENV_NAME;
-const NS = `preview-${ENV_NAME}`;
-const GREETING = 'Hello from a preview';
-const CONFIG = 'deploy/demo-app-config.json';
+const CONFIG = APP_CONFIG;
 // The page's second branch; render.sh derives its name.
 const OTHER_BRANCH = 'fix/LOGIN-42';
 const OTHER_ENV = 'fix-login-42';
@@ -56,23 +45,11 @@ const ALLOWED = {
 } as const;
 
 let staging: ClusterExpectations;
-let branchSha: string;
-let appDir: string | undefined;
+let repos: PreviewRepos;
 
 const s = new ScenarioFile('ephemeral', { clusters: [], repos: [], gitAuth: false, timeoutMs: 5 * 60_000 }, async (env) => {
   staging = await expectationsFor('staging');
-  await env.git.createRepoFrom(EPHEMERAL_DIR, 'previews', { transform: repoTransform(env.git, 'previews') });
-  // The application repository: deploy/ = staging's overlay + its base, self-contained.
-  appDir = mkdtempSync(join(tmpdir(), 'ephemeral-app-'));
-  cpSync(join(FLEET_DIR, 'apps', 'base', 'demo-app'), join(appDir, 'deploy', 'base'), { recursive: true });
-  cpSync(join(FLEET_DIR, 'apps', 'staging'), join(appDir, 'deploy'), { recursive: true });
-  const overlay = join(appDir, 'deploy', 'kustomization.yaml');
-  writeFileSync(overlay, readFileSync(overlay, 'utf8').replace('../base/demo-app', 'base'));
-  await env.git.createRepoFrom(appDir, 'demo-app', { message: 'Deployment manifests of the demo app (what staging runs)' });
-  await gitIn(env.git, 'demo-app', ['switch', '--quiet', '-c', BRANCH]);
-  const config = repoFile(env.git, 'demo-app', CONFIG);
-  assert.match(config, /"greeting": "Hello from the GitOps Field Guide"/);
-  branchSha = await env.git.pushCommit('demo-app', { [CONFIG]: config.replace('Hello from the GitOps Field Guide', GREETING) }, 'A new greeting');
+  repos = await createPreviewRepos(env.git);
 });
 
 const configPrefix = 'demo-app-config-';
@@ -112,29 +89,21 @@ function footprint(sc: ScenarioCluster): { pids: number[]; ports: number[]; dirs
 
 describe('ephemeral: a branch becomes an environment on a fresh cluster, then goes without a trace', { skip: s.skip }, () => {
   before(() => s.start());
-  after(async () => {
-    await s.stop();
-    if (appDir) rmSync(appDir, { recursive: true, force: true });
-  });
+  after(() => s.stop());
 
   s.test('the preview of feature/new-greeting converges to staging\'s objects and is torn down', [
     'examples/ephemeral',
     'examples/fleet/apps/staging',
     'examples/fleet/apps/base/demo-app',
   ], async (env, t) => {
-    const started = Date.now();
-    let sc: ScenarioCluster | undefined = await startScenarioCluster('previews');
-    s.noteVersion(sc.kubernetesVersion);
-    let stopped = false;
+    let running: ScenarioCluster | undefined; // stopped in `finally` unless the test stopped it
     try {
-      // Bootstrap the fresh cluster from the previews repository; its one file makes the preview.
-      const { sha } = await bootstrapFromGit(sc.kube, env.git, { repo: 'previews', clusterPath: 'clusters/previews' });
-      await waitApplied(sc, 'previews', sha);
-      await waitApplied(sc, `preview-${ENV_NAME}`, sha);
-      const app = await waitApplied(sc, `preview-${ENV_NAME}-app`, branchSha);
-      const hpa = staging.built.apps.find((o) => o.kind === 'HorizontalPodAutoscaler')!;
-      await waitForDeploymentAvailable(sc.kube, 'demo-app', NS, { replicas: hpa.spec.minReplicas, logs: sc.fluxLogs(), timeoutMs: 2 * 60_000 });
-      s.measure(t, 'ephemeral environment up and converged (fresh cluster to preview Available)', since(started));
+      // A fresh cluster, bootstrapped from the previews repository; its one file makes the preview.
+      const up = await bringUpPreview(env.git, repos, { onCluster: (c) => (running = c) });
+      const sc = up.sc;
+      s.noteVersion(sc.kubernetesVersion);
+      s.measure(t, 'ephemeral environment up and converged (fresh cluster to preview Available)', up.seconds);
+      const app = up.app;
 
       // Same inventory as staging's `apps` (names; the namespace and the ConfigMap hash aside).
       const previewKeys = inventoryOf(app).map(key).sort();
@@ -177,7 +146,7 @@ describe('ephemeral: a branch becomes an environment on a fresh cluster, then go
       await flux(sc, ['reconcile', 'kustomization', `preview-${ENV_NAME}-app`, '--with-source']);
       await waitApplied(sc, `preview-${ENV_NAME}-app`, next);
       await eventually('the new greeting in the preview', async () => {
-        const cms = (await sc!.kube.list('v1', 'ConfigMap', NS)).filter((c) => c.metadata.name.startsWith(configPrefix));
+        const cms = (await sc.kube.list('v1', 'ConfigMap', NS)).filter((c) => c.metadata.name.startsWith(configPrefix));
         return cms.length === 1 && JSON.parse(cms[0].data!['config.json']).greeting === again;
       });
 
@@ -200,11 +169,11 @@ describe('ephemeral: a branch becomes an environment on a fresh cluster, then go
       await waitApplied(sc, 'previews', removal);
       const gone = async () => {
         const left: string[] = [];
-        if (await sc!.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: NS })) left.push(`namespace ${NS}`);
+        if (await sc.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: NS })) left.push(`namespace ${NS}`);
         for (const k of [`preview-${ENV_NAME}`, `preview-${ENV_NAME}-app`]) {
-          if (await sc!.kube.get({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: k, namespace: 'flux-system' })) left.push(`Kustomization ${k}`);
+          if (await sc.kube.get({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: k, namespace: 'flux-system' })) left.push(`Kustomization ${k}`);
         }
-        if (await sc!.kube.get({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: `preview-${ENV_NAME}`, namespace: 'flux-system' })) left.push('GitRepository');
+        if (await sc.kube.get({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: `preview-${ENV_NAME}`, namespace: 'flux-system' })) left.push('GitRepository');
         return left.length === 0 || `still there: ${left.join(', ')}`;
       };
       await eventually('the preview to be pruned', gone, { timeoutMs: 2 * 60_000, intervalMs: 250 });
@@ -216,7 +185,7 @@ describe('ephemeral: a branch becomes an environment on a fresh cluster, then go
       const local = sc.cluster.provider === 'local';
       const before = local ? footprint(sc) : undefined;
       const t1 = Date.now();
-      stopped = true;
+      running = undefined;
       await stopScenarioCluster(sc);
       s.measure(t, 'cluster torn down', since(t1));
       if (before) {
@@ -227,10 +196,9 @@ describe('ephemeral: a branch becomes an environment on a fresh cluster, then go
       } else {
         t.diagnostic(`provider ${sc.cluster.provider}: the process, port and folder checks apply to the local provider only`);
       }
-      sc = undefined;
     } finally {
-      if (sc && !stopped) {
-        const kept = await stopScenarioCluster(sc, { keepLogs: true }).catch((e: Error) => e.message);
+      if (running) {
+        const kept = await stopScenarioCluster(running, { keepLogs: true }).catch((e: Error) => e.message);
         console.error(`ephemeral: cluster previews stopped after a failure; logs: ${kept}`);
       }
     }

@@ -46,22 +46,37 @@ async function commitRelease(env: ScenarioEnv, why: string): Promise<{ sha: stri
 }
 
 /**
- * Waits until infra-controllers is reconciling `sha` (applied, health-checking the HelmRelease
- * the commit upgrades), the middle of the chain: infra-configs and apps have yet to fetch the
- * artifact and apply it. The moment to strike.
+ * Waits for the moment to strike: `probe` names the state (a Kustomization in a phase of
+ * reconciling the commit) once it is there. Polls every 50 ms; the states chosen last seconds.
  */
-async function midReconcile(sc: ScenarioCluster, sha: string, phase = /./, name = 'infra-controllers'): Promise<string> {
-  let what = '';
-  await eventually(`${name} to be reconciling ${sha.slice(0, 7)}`, async () => {
-    const ks = await sc.kube.mustGet(fluxRef('Kustomization', name));
-    const reconciling = findCondition(ks, 'Reconciling');
-    if (reconciling?.status === 'True' && revisionMatches(ks.status?.lastAttemptedRevision, sha) && phase.test(reconciling.message ?? '')) {
-      what = `${name}: ${reconciling.message ?? reconciling.reason}`;
-      return true;
-    }
-    return `Reconciling=${reconciling?.status} at ${ks.status?.lastAttemptedRevision}`;
+async function strikeWhen(what: string, probe: () => Promise<string | undefined>): Promise<string> {
+  let seen = '';
+  await eventually(what, async () => {
+    seen = (await probe()) ?? '';
+    return seen !== '' || 'not yet';
   }, { timeoutMs: 60_000, intervalMs: 50 });
-  return what;
+  return seen;
+}
+
+/** `apps` is health-checking the rollout of `sha` (kustomize-controller polls every 5 s). */
+function appsHealthChecking(sc: ScenarioCluster, sha: string): Promise<string> {
+  return strikeWhen(`apps to be health-checking ${sha.slice(0, 7)}`, async () => {
+    const ks = await sc.kube.mustGet(fluxRef('Kustomization', 'apps'));
+    const reconciling = findCondition(ks, 'Reconciling');
+    const busy = reconciling?.status === 'True' && revisionMatches(ks.status?.lastAttemptedRevision, sha) && /health checks/.test(reconciling.message ?? '');
+    return busy ? `apps: ${reconciling!.message}` : undefined;
+  });
+}
+
+/** The source has `sha`, and `apps` has yet to download it (it waits for its dependencies). */
+function fetchedNotApplied(sc: ScenarioCluster, sha: string): Promise<string> {
+  return strikeWhen(`the artifact of ${sha.slice(0, 7)} to exist while apps has not fetched it`, async () => {
+    const repo = await sc.kube.mustGet(fluxRef('GitRepository', 'flux-system'));
+    const apps = await sc.kube.mustGet(fluxRef('Kustomization', 'apps'));
+    const fetched = revisionMatches(repo.status?.artifact?.revision, sha);
+    const pending = !revisionMatches(apps.status?.lastAttemptedRevision, sha);
+    return fetched && pending ? `artifact ${sha.slice(0, 7)} stored; apps last attempted ${apps.status?.lastAttemptedRevision}` : undefined;
+  });
 }
 
 async function assertNothingLost(sc: ScenarioCluster, before: AppliedObject[], when: string): Promise<void> {
@@ -87,7 +102,7 @@ describe('faults: a piece of the GitOps loop dies mid-reconcile; after its resta
     const before = await appliedObjects(sc.kube);
     const { sha, image } = await commitRelease(env, 'source-controller dies');
     // Its artifact server goes with it: the Kustomizations not yet at the commit cannot fetch it.
-    t.diagnostic(`killed while ${await midReconcile(sc, sha)}`);
+    t.diagnostic(`killed when ${await fetchedNotApplied(sc, sha)}`);
     await killFluxController(sc.flux, 'source-controller');
     await new Promise((r) => setTimeout(r, 2000));
     await assertNothingLost(sc, before, 'while source-controller is down');
@@ -101,7 +116,7 @@ describe('faults: a piece of the GitOps loop dies mid-reconcile; after its resta
     const sc = env.cluster('development');
     const before = await appliedObjects(sc.kube);
     const { sha, image } = await commitRelease(env, 'kustomize-controller dies');
-    t.diagnostic(`killed while ${await midReconcile(sc, sha, /health checks/)}`);
+    t.diagnostic(`killed while ${await appsHealthChecking(sc, sha)}`);
     await killFluxController(sc.flux, 'kustomize-controller');
     await new Promise((r) => setTimeout(r, 2000));
     await assertNothingLost(sc, before, 'while kustomize-controller is down');
@@ -136,7 +151,7 @@ describe('faults: a piece of the GitOps loop dies mid-reconcile; after its resta
     const sc = env.cluster('development');
     const before = await appliedObjects(sc.kube);
     const { sha, image } = await commitRelease(env, 'kube-apiserver dies');
-    t.diagnostic(`killed while ${await midReconcile(sc, sha, /health checks/)}`);
+    t.diagnostic(`killed while ${await appsHealthChecking(sc, sha)}`);
     const old = await killApiserver(sc);
     await new Promise((r) => setTimeout(r, 3000));
     const t0 = Date.now();
