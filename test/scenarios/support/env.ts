@@ -16,6 +16,8 @@ import { ensureTools, hasTool } from '../../toolchain/binaries';
 import { KUBERNETES_VERSION } from '../../toolchain/versions';
 import { repoTransform, type RepoTransformOptions } from './repo';
 
+export const SCENARIO_REQUEUE_DEPENDENCY = '1s';
+
 export interface ScenarioRepo {
   /** Repository name on the git server (its URL is <server>/<name>.git). */
   name: string;
@@ -61,7 +63,11 @@ export interface ScenarioEnvOptions {
   gitAuth?: boolean;
   provider?: ClusterProvider;
   log?: (line: string) => void;
-  /** Flux's --requeue-dependency (default 2s, the harness default). */
+  /**
+   * Flux's --requeue-dependency: how often a Kustomization waiting for its dependsOn re-checks.
+   * Default here 1s (the harness's default is 2s, upstream's 30s): every commit to the fleet
+   * walks infra-controllers → infra-configs → apps, so this wait is paid twice per commit.
+   */
   requeueDependency?: string;
 }
 
@@ -115,7 +121,7 @@ async function startCluster(provider: ClusterProvider, name: string, opts: Omit<
     if (cluster.fluxInCluster) {
       throw new Error(`${provider.name} runs Flux in the cluster; the scenarios run Flux as local processes (kill, restart, loopback git server)`);
     }
-    const flux = await startFlux(cluster, { log, requeueDependency: opts.requeueDependency });
+    const flux = await startFlux(cluster, { log, requeueDependency: opts.requeueDependency ?? SCENARIO_REQUEUE_DEPENDENCY });
     const kube = new Kube(cluster.kubeconfigPath);
     const fluxLogs = () => Object.values(flux.logFiles());
     return {
