@@ -6,6 +6,7 @@ import remarkExampleFile from './src/remark/example-file';
 import remarkTutorialOutput from './src/remark/tutorial-output';
 import remarkInputsCachePlugin from './src/plugins/remark-inputs-cache';
 import esmPackageCompatPlugin from './src/plugins/esm-package-compat';
+import verificationStatusPlugin from './src/components/VerificationStatus/plugin';
 import {darkCodeTheme, lightCodeTheme} from './src/prism-themes';
 import {siteLocation} from './src/site-location';
 
@@ -92,7 +93,7 @@ const config: Config = {
     ],
   ],
 
-  plugins: [remarkInputsCachePlugin, esmPackageCompatPlugin],
+  plugins: [remarkInputsCachePlugin, esmPackageCompatPlugin, verificationStatusPlugin],
 
   themeConfig: {
     image: 'img/social-card.png',

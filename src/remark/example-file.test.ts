@@ -125,6 +125,29 @@ test('the plugin replaces the element with the file read from disk', async () =>
   assert.match(code.value, /^apiVersion: v1\nkind: ConfigMap/);
 });
 
+test('the plugin puts the verification badge of the example right under its code block', async () => {
+  const root = fakeRepo();
+  const source = 'Intro.\n\n<ExampleFile path="examples/fleet/demo.yaml" />\n\n<ExampleFile path="examples/fleet/demo.yaml" />\n\nAfter.\n';
+  let sequence: string[] = [];
+  const collect = () => (tree: Root) => {
+    sequence = tree.children.map((node) => {
+      if (node.type !== 'mdxJsxFlowElement') return node.type;
+      const example = node.attributes.find((a) => a.type === 'mdxJsxAttribute' && a.name === 'example');
+      return `${node.name} ${String(example?.value)}`;
+    });
+  };
+  const file = new VFile({value: source, path: path.join(root, 'docs/page.mdx')});
+  await compile(file, {remarkPlugins: [[remarkExampleFile, {repoRoot: root}], collect]});
+  assert.deepEqual(sequence, [
+    'paragraph',
+    'code',
+    'VerificationBadge examples/fleet/demo.yaml',
+    'code',
+    'VerificationBadge examples/fleet/demo.yaml',
+    'paragraph',
+  ]);
+});
+
 test('the plugin replaces elements nested in other elements', async () => {
   const root = fakeRepo();
   const nested = '<details>\n\n<ExampleFile path="examples/fleet/demo.yaml" />\n\n</details>\n';

@@ -167,6 +167,18 @@ function codeFor(node: JsxElement, repoRoot: string, file: VFile): Code {
   }
 }
 
+/** The harness's verdict on the example, shown under its code block (src/components/VerificationStatus). */
+export const BADGE_NAME = 'VerificationBadge';
+
+export function badgeFor(examplePath: string): MdxJsxFlowElement {
+  return {
+    type: 'mdxJsxFlowElement',
+    name: BADGE_NAME,
+    attributes: [{type: 'mdxJsxAttribute', name: 'example', value: examplePath}],
+    children: [],
+  };
+}
+
 function isExampleFile(node: Node): node is JsxElement {
   return (
     (node.type === 'mdxJsxFlowElement' || node.type === 'mdxJsxTextElement') &&
@@ -185,8 +197,9 @@ export default function remarkExampleFile(options: Options = {}) {
         const line = node.position ? `:${node.position.start.line}` : '';
         throw new Error(`${pageName(file)}${line}: <${ELEMENT_NAME}> must stand on a line of its own`);
       }
-      parent.children.splice(index, 1, codeFor(node, repoRoot, file));
-      return SKIP;
+      const code = codeFor(node, repoRoot, file);
+      (parent.children as Node[]).splice(index, 1, code, badgeFor(parseExampleFileElement(node).path));
+      return [SKIP, index + 2];
     });
   };
 }

@@ -1,9 +1,13 @@
 /**
- * Markdown tables go into a scrolling wrapper that keyboard users can focus
- * (axe: scrollable-region-focusable), so a wide table never widens the page.
+ * Components every MDX page gets without importing them:
+ * - Markdown tables go into a scrolling wrapper that keyboard users can focus
+ *   (axe: scrollable-region-focusable), so a wide table never widens the page;
+ * - VerificationBadge, which the ExampleFile remark plugin puts under each example's code block;
+ * - GoalStatus, the goals page's verification table.
  */
 import type {ComponentProps, ReactNode} from 'react';
 import MDXComponents from '@theme-original/MDXComponents';
+import {GoalStatus, VerificationBadge} from '@site/src/components/VerificationStatus';
 
 function Table(props: ComponentProps<'table'>): ReactNode {
   return (
@@ -14,4 +18,4 @@ function Table(props: ComponentProps<'table'>): ReactNode {
   );
 }
 
-export default {...MDXComponents, table: Table};
+export default {...MDXComponents, table: Table, VerificationBadge, GoalStatus};

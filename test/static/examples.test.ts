@@ -1,6 +1,9 @@
 // The static tier over examples/: every check of analyze.ts must find nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { recordResult } from '../report/record.ts';
 import { analyze, findingsOf, type Analysis } from './analyze.ts';
 import { formatFindings } from './findings.ts';
 import { POLICY_RULES } from './policy.ts';
@@ -9,7 +12,9 @@ import { EXAMPLES_DIR, display } from './tree.ts';
 
 const setup = await staticSetup();
 const skip = 'skip' in setup ? setup.skip : undefined;
+const analysisStarted = Date.now();
 const analysis: Analysis | undefined = 'skip' in setup ? undefined : await analyze(EXAMPLES_DIR, setup.tools, setup.schemas);
+const analysisMs = Date.now() - analysisStarted;
 const schemaSkip = skip ?? ('schemaSkip' in setup ? setup.schemaSkip : undefined);
 
 function none(check: Parameters<typeof findingsOf>[1], filter: (f: ReturnType<typeof findingsOf>[number]) => boolean = () => true): void {
@@ -55,4 +60,43 @@ for (const rule of POLICY_RULES) {
 
 test('no file under examples/ holds something that looks like a credential', { skip }, () => {
   none('secrets');
+});
+
+// The verdict of the checks above, per example folder, for the site's verification badges
+// (test/report). An application folder (one with a package.json, such as examples/demo-app) is
+// code the static tier does not test: only its manifest folders get a verdict.
+const STATIC_CHECKS = 'YAML parse, kustomize build, Flux render, kubeconform, policy rules, secret scan';
+
+function staticScopes(a: Analysis): string[] {
+  const scopes = new Set<string>();
+  for (const entry of readdirSync(EXAMPLES_DIR, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const folder = `examples/${entry.name}`;
+    if (!existsSync(path.join(EXAMPLES_DIR, entry.name, 'package.json'))) {
+      scopes.add(folder);
+      continue;
+    }
+    for (const file of a.yamlFiles.map((y) => display(y.file))) {
+      const parts = file.split('/');
+      if (file.startsWith(`${folder}/`) && parts.length > 3) scopes.add(parts.slice(0, 3).join('/'));
+    }
+  }
+  return [...scopes].sort();
+}
+
+test(`the static verdict of each example folder is recorded (${STATIC_CHECKS})`, { skip: schemaSkip }, (t) => {
+  const scopes = staticScopes(analysis!);
+  assert.ok(scopes.length > 0, 'no example folder to record');
+  for (const scope of scopes) {
+    const found = analysis!.findings.filter((f) => display(f.file) === scope || display(f.file).startsWith(`${scope}/`));
+    recordResult({
+      examples: scope,
+      test: `test/static/examples.test.ts: static checks (${STATIC_CHECKS})`,
+      tier: 'static',
+      result: found.length ? 'failed' : 'passed',
+      ...(found.length ? { reason: formatFindings(found) } : {}),
+      durationMs: analysisMs,
+    });
+    t.diagnostic(`${scope}: ${found.length ? `${found.length} findings` : 'passed'}`);
+  }
 });

@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Code, Root, Yaml } from 'mdast';
+import type { MdxJsxFlowElement } from 'mdast-util-mdx-jsx';
+import type { Node } from 'unist';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkMdx from 'remark-mdx';
 import remarkParse from 'remark-parse';
@@ -17,6 +19,7 @@ import {
   parseTutorialMeta,
   type TutorialBlockMeta,
 } from '../../src/remark/tutorial-output-meta.ts';
+import { ELEMENT_NAME as EXAMPLE_FILE_ELEMENT } from '../../src/remark/example-file.ts';
 import { REPO_ROOT } from '../cluster/paths.ts';
 
 export interface TutorialBlock {
@@ -70,6 +73,8 @@ export interface TutorialPage {
   blocks: TutorialBlock[];
   /** The blocks the harness runs, in page order. */
   runnable: TutorialBlock[];
+  /** Paths of the files the page shows with <ExampleFile>, in page order, without repeats. */
+  examples: string[];
 }
 
 export const DEFAULT_ENVIRONMENT: TutorialEnvironmentSpec = {
@@ -105,13 +110,23 @@ function environmentOf(page: string, frontMatter: Record<string, unknown>): Tuto
   };
 }
 
+/** The path of an <ExampleFile path="…"/> element (src/remark/example-file.ts), else undefined. */
+function exampleFilePath(node: Node): string | undefined {
+  if (node.type !== 'mdxJsxFlowElement' || (node as MdxJsxFlowElement).name !== EXAMPLE_FILE_ELEMENT) return undefined;
+  const attribute = (node as MdxJsxFlowElement).attributes.find((a) => a.type === 'mdxJsxAttribute' && a.name === 'path');
+  return typeof attribute?.value === 'string' ? attribute.value : undefined;
+}
+
 /** Parses MDX text into its blocks (pure: used by the unit tests on strings). */
 export function parseTutorialSource(source: string, page: string, file = page): TutorialPage {
   const tree = unified().use(remarkParse).use(remarkMdx).use(remarkFrontmatter, ['yaml']).parse(source) as Root;
   let frontMatter: Record<string, unknown> = {};
   const blocks: TutorialBlock[] = [];
+  const examples = new Set<string>();
   let title = '';
   visit(tree, (node) => {
+    const shown = exampleFilePath(node);
+    if (shown) examples.add(shown);
     if (node.type === 'yaml') frontMatter = (parseYaml((node as Yaml).value) ?? {}) as Record<string, unknown>;
     if (node.type === 'heading' && node.depth === 1 && !title) {
       title = node.children.map((c) => ('value' in c ? String(c.value) : '')).join('');
@@ -149,6 +164,7 @@ export function parseTutorialSource(source: string, page: string, file = page): 
     environment: environmentOf(page, frontMatter),
     blocks,
     runnable: blocks.filter((b) => b.index > 0),
+    examples: [...examples],
   };
 }
 

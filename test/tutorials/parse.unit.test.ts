@@ -55,6 +55,25 @@ test('blocks come in page order, runnable ones numbered, nested fences and JSX h
   assert.equal(page.environment.gitAuth, true);
 });
 
+test('the files a page shows with <ExampleFile> are listed once each, in page order', () => {
+  const source = [
+    '# Shown files',
+    '',
+    '<ExampleFile path="examples/fleet/clusters/development/apps.yaml" />',
+    '',
+    '<details>',
+    '',
+    '<ExampleFile path="examples/fleet/apps/development/kustomization.yaml" highlight="2" />',
+    '',
+    '</details>',
+    '',
+    '<ExampleFile path="examples/fleet/clusters/development/apps.yaml" />',
+  ].join('\n');
+  const page = parseTutorialSource(source, 'docs/do/shown.mdx');
+  assert.deepEqual(page.examples, ['examples/fleet/clusters/development/apps.yaml', 'examples/fleet/apps/development/kustomization.yaml']);
+  assert.deepEqual(parseTutorialSource(PAGE, 'docs/do/a-page.mdx').examples, []);
+});
+
 test('Markdown drops a backslash before punctuation in a fence meta, so patterns use [.] instead', () => {
   const page = parseTutorialSource('```bash runnable expect="1\\.4 \\s+ok"\necho\n```\n', 'p.mdx');
   // CommonMark backslash escapes: "\." became ".", "\s" (not punctuation) stayed.

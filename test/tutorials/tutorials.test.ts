@@ -6,6 +6,11 @@ import { test } from 'node:test';
 import { environmentUnavailableReason } from './environment.ts';
 import { tutorialPages } from './pages.ts';
 import { runTutorial } from './runner.ts';
+import type { TutorialPage } from './parse.ts';
+import { verify } from '../report/record.ts';
+import { FLUX_VERSION, KUBERNETES_VERSION } from '../toolchain/versions.ts';
+
+const runPage = (page: TutorialPage) => runTutorial(page, { log: (line) => console.log(line) });
 
 const only = (process.env.TUTORIAL ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const pages = tutorialPages();
@@ -18,7 +23,15 @@ test('docs/do holds the tutorials', (t) => {
 for (const page of pages) {
   const skip = only.length > 0 && !only.includes(page.pageId) ? `not selected by TUTORIAL=${only.join(',')}` : environmentUnavailableReason(page.environment);
   test(`tutorial ${page.pageId}: ${page.title} (${page.runnable.length} runnable blocks)`, { skip }, async (t) => {
-    const run = await runTutorial(page, { log: (line) => console.log(line) });
+    const meta = {
+      examples: page.examples,
+      test: `test/tutorials/tutorials.test.ts: tutorial ${page.pageId} (${page.page})`,
+      tier: 'local' as const,
+      kubernetesVersions: [page.environment.kubernetesVersion ?? KUBERNETES_VERSION],
+      fluxVersion: FLUX_VERSION,
+    };
+    // The page's shown files count as verified by its run; a page that shows none records nothing.
+    const run = page.examples.length ? await verify(meta, () => runPage(page)) : await runPage(page);
     t.diagnostic(`${page.pageId}: ${run.blocks.length} blocks passed in ${run.seconds}s`);
   });
 }

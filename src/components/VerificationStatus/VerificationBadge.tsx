@@ -55,7 +55,7 @@ export default function VerificationBadge({example}: {example: string}): ReactNo
   const {report, options} = useVerification();
   const status = exampleStatus(report, example, options);
   return (
-    <div className={styles.badgeRow}>
+    <div className={styles.badgeRow} data-example={status.example}>
       <span className={styles.caption}>Harness:</span> <StatusBadge status={status} />
     </div>
   );

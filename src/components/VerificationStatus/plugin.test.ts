@@ -36,3 +36,12 @@ test('the build plugin reports existence and digests of every example the snapsh
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the plugin refuses options it does not know, naming them', async () => {
+  const { default: plugin } = await import('./plugin');
+  const context = { siteDir: '/nonexistent' } as never;
+  assert.throws(() => plugin(context, { maxAge: 3 }), /unknown option\(s\) maxAge/);
+  assert.throws(() => plugin(context, { maxAgeDays: 'soon' }), /maxAgeDays must be a positive number/);
+  assert.equal(plugin(context, { maxAgeDays: 7 }).name, 'verification-status');
+  assert.equal(plugin(context).name, 'verification-status');
+});

@@ -50,10 +50,20 @@ export function loadVerificationData(siteDir: string, options: VerificationPlugi
   return {builtAt: now, maxAgeDays: options.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS, current};
 }
 
-export default function verificationStatusPlugin(
-  context: LoadContext,
-  options: VerificationPluginOptions = {},
-): Plugin<VerificationPluginData> {
+/** Plugin options as the config gives them (untyped there): only a numeric maxAgeDays is accepted. */
+function pluginOptions(raw: unknown): VerificationPluginOptions {
+  if (raw === undefined || raw === null) return {};
+  const {maxAgeDays, ...rest} = raw as Record<string, unknown>;
+  const unknownKeys = Object.keys(rest).filter((k) => k !== 'id');
+  if (unknownKeys.length) throw new Error(`${PLUGIN_NAME}: unknown option(s) ${unknownKeys.join(', ')} (only maxAgeDays)`);
+  if (maxAgeDays !== undefined && (typeof maxAgeDays !== 'number' || !(maxAgeDays > 0))) {
+    throw new Error(`${PLUGIN_NAME}: maxAgeDays must be a positive number of days, not ${JSON.stringify(maxAgeDays)}`);
+  }
+  return maxAgeDays === undefined ? {} : {maxAgeDays};
+}
+
+export default function verificationStatusPlugin(context: LoadContext, rawOptions?: unknown): Plugin {
+  const options = pluginOptions(rawOptions);
   return {
     name: PLUGIN_NAME,
     async loadContent() {
