@@ -3,6 +3,7 @@ import type {Config} from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
 import type {PluginOptions as SearchOptions} from '@easyops-cn/docusaurus-search-local';
 import remarkExampleFile from './src/remark/example-file';
+import remarkScenario from './src/remark/scenario';
 import remarkTutorialOutput from './src/remark/tutorial-output';
 import remarkInputsCachePlugin from './src/plugins/remark-inputs-cache';
 import esmPackageCompatPlugin from './src/plugins/esm-package-compat';
@@ -58,7 +59,7 @@ const config: Config = {
           routeBasePath: docsRouteBasePath,
           sidebarPath: './sidebars.ts',
           editUrl: `${repoUrl}/edit/main/`,
-          remarkPlugins: [remarkExampleFile, remarkTutorialOutput],
+          remarkPlugins: [remarkExampleFile, remarkScenario, remarkTutorialOutput],
         },
         blog: false,
         theme: {

@@ -1,7 +1,8 @@
 /**
  * Keeps the bundler's persistent cache honest about files remark plugins read.
  *
- * The ExampleFile plugin reads `examples/` and the tutorial-output plugin
+ * The ExampleFile plugin reads `examples/`, the Scenario plugin reads the test
+ * titles in `test/scenarios/`, and the tutorial-output plugin
  * reads recorded runs while compiling a page, but the bundler only knows that
  * the page depends on its own .mdx file. With the persistent cache on
  * (future.faster), editing an example or recording a new run would leave the
@@ -27,7 +28,7 @@ function* filesUnder(dir: string): Generator<string> {
 }
 
 /** Folders (relative to the site) that remark plugins read at build time. */
-export const REMARK_INPUT_DIRS = ['examples', 'src/data/tutorial-runs'];
+export const REMARK_INPUT_DIRS = ['examples', 'src/data/tutorial-runs', 'test/scenarios'];
 
 /** Hash of every file's path and bytes under the folders; missing folders count as empty. */
 export function hashFolders(dirs: string[]): string {

@@ -3,11 +3,13 @@
  * - Markdown tables go into a scrolling wrapper that keyboard users can focus
  *   (axe: scrollable-region-focusable), so a wide table never widens the page;
  * - VerificationBadge, which the ExampleFile remark plugin puts under each example's code block;
- * - GoalStatus, the goals page's verification table.
+ * - GoalStatus, the goals page's verification table;
+ * - ScenarioProof, which the Scenario remark plugin makes of <Scenario file=…/>.
  */
 import type {ComponentProps, ReactNode} from 'react';
 import MDXComponents from '@theme-original/MDXComponents';
 import {GoalStatus, VerificationBadge} from '@site/src/components/VerificationStatus';
+import ScenarioProof from '@site/src/components/ScenarioProof';
 
 function Table(props: ComponentProps<'table'>): ReactNode {
   return (
@@ -18,4 +20,4 @@ function Table(props: ComponentProps<'table'>): ReactNode {
   );
 }
 
-export default {...MDXComponents, table: Table, VerificationBadge, GoalStatus};
+export default {...MDXComponents, table: Table, VerificationBadge, GoalStatus, ScenarioProof};

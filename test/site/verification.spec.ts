@@ -11,6 +11,7 @@ import {SNAPSHOT, loadVerificationData} from '../../src/components/VerificationS
 import {STATE_LABELS, exampleStatus, type VerificationReport} from '../../src/components/VerificationStatus/status.ts';
 import {goals} from '../../src/data/goals.ts';
 import {REPO_ROOT} from '../report/record.ts';
+import {outlineOf} from '../../src/remark/scenario.ts';
 
 const report = JSON.parse(readFileSync(path.join(REPO_ROOT, SNAPSHOT), 'utf8')) as VerificationReport;
 const current = loadVerificationData(REPO_ROOT).current;
@@ -49,4 +50,17 @@ test('the goals page shows a verification row for every goal', async ({page}) =>
     expect(['passed', 'failed', 'stale', 'not-verified'], `goal ${goal.id}`).toContain(state);
   }
   await expect(page.getByText(/report updated \d{4}-\d{2}-\d{2}/)).toBeVisible();
+});
+
+test('a workflow page names the live scenarios that prove it, with the checks each file holds', async ({page}) => {
+  expect(await openPage(page, 'do/drift-and-the-escape-hatch/')).toEqual([]);
+  const proofs = page.locator('.theme-admonition').filter({hasText: 'Proved by a live test'});
+  await expect(proofs).toHaveCount(2);
+  for (const [i, file] of ['test/scenarios/drift.test.ts', 'test/scenarios/suspend.test.ts'].entries()) {
+    const proof = proofs.nth(i);
+    await expect(proof.locator(`a[href$="/blob/main/${file}"]`)).toHaveText(file);
+    const {tests} = outlineOf(readFileSync(path.join(REPO_ROOT, file), 'utf8'), file);
+    await expect(proof.locator('li')).toHaveText(tests.map((t) => t.replaceAll('`', '')));
+    await expect(proof.locator('pre')).toContainText(`npm run test:scenario -- ${file}`);
+  }
 });

@@ -1,8 +1,12 @@
 // Pages and examples stay bound: every <ExampleFile path> exists, and every example file is
-// shown by a page or listed in examples/UNSHOWN.md with its reason.
+// shown by a page or listed in examples/UNSHOWN.md with its reason; every live scenario is linked
+// by a page that describes its workflow.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkBinding, exampleFilesIn, globToRegExp, parseUnshown } from './docs-binding.ts';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { checkBinding, exampleFilesIn, globToRegExp, parseUnshown, scenarioLinks, scenarioLinksIn } from './docs-binding.ts';
+import { REPO_ROOT } from './tree.ts';
 import { formatFindings } from './findings.ts';
 
 const binding = checkBinding();
@@ -33,4 +37,17 @@ test('UNSHOWN.md entries need a reason, and globs match as documented', () => {
   assert.ok(globToRegExp('examples/*/README.md').test('examples/fleet/README.md'));
   assert.ok(!globToRegExp('examples/*/README.md').test('examples/promotion/multi-repo/README.md'));
   assert.ok(globToRegExp('examples/demo-app/test/**').test('examples/demo-app/test/x/y.ts'));
+});
+
+test('every live scenario in test/scenarios/ is linked by a page with <Scenario file="…"/>', (t) => {
+  const scenarios = readdirSync(path.join(REPO_ROOT, 'test', 'scenarios')).filter((f) => f.endsWith('.test.ts')).map((f) => `test/scenarios/${f}`);
+  const links = scenarioLinks();
+  t.diagnostic(`${scenarios.length} scenario files, ${links.length} <Scenario> elements on ${new Set(links.map((l) => l.page)).size} pages`);
+  const linked = new Set(links.map((l) => l.path));
+  assert.deepEqual(scenarios.filter((f) => !linked.has(f)), [], 'scenario files no page links');
+});
+
+test('Scenario elements are read like ExampleFile ones', () => {
+  const page = ['<Scenario file="test/scenarios/a.test.ts" />', '```mdx', '<Scenario file="test/scenarios/in-fence.test.ts" />', '```'].join('\n');
+  assert.deepEqual(scenarioLinksIn(page, 'p.mdx').map((s) => [s.path, s.line]), [['test/scenarios/a.test.ts', 1]]);
 });

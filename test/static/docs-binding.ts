@@ -22,9 +22,10 @@ export interface UnshownEntry {
   line: number;
 }
 
-/** <ExampleFile path="…"> elements of a page, outside fenced code blocks. */
-export function exampleFilesIn(text: string, page: string): ShownFile[] {
+/** The `attribute` values of <element …> on a page, outside fenced code blocks. */
+export function elementPathsIn(text: string, page: string, element: string, attribute: string): ShownFile[] {
   const out: ShownFile[] = [];
+  const pattern = new RegExp(`<${element}\\b[^>]*?\\b${attribute}=(["'])([^"']+)\\1`, 'g');
   let fence: string | undefined;
   text.split('\n').forEach((line, i) => {
     const f = /^\s*(```+|~~~+)/.exec(line);
@@ -34,9 +35,24 @@ export function exampleFilesIn(text: string, page: string): ShownFile[] {
       return;
     }
     if (fence) return;
-    for (const m of line.matchAll(/<ExampleFile\b[^>]*?\bpath=(["'])([^"']+)\1/g)) out.push({ path: m[2], page, line: i + 1 });
+    for (const m of line.matchAll(pattern)) out.push({ path: m[2], page, line: i + 1 });
   });
   return out;
+}
+
+/** <ExampleFile path="…"> elements of a page, outside fenced code blocks. */
+export function exampleFilesIn(text: string, page: string): ShownFile[] {
+  return elementPathsIn(text, page, 'ExampleFile', 'path');
+}
+
+/** <Scenario file="…"> elements of a page (src/remark/scenario.ts), outside fenced code blocks. */
+export function scenarioLinksIn(text: string, page: string): ShownFile[] {
+  return elementPathsIn(text, page, 'Scenario', 'file');
+}
+
+/** Every <Scenario file> of every page under docs/. */
+export function scenarioLinks(docsDir: string = DOCS_DIR): ShownFile[] {
+  return pages(docsDir).flatMap((p) => scenarioLinksIn(readFileSync(p, 'utf8'), toPosix(path.relative(REPO_ROOT, p))));
 }
 
 export function pages(docsDir: string = DOCS_DIR): string[] {
