@@ -51,7 +51,8 @@ export function validateEntry(value: unknown, where: string): VerificationEntry 
   if (!Array.isArray(e.kubernetesVersions) || !e.kubernetesVersions.every((v) => typeof v === 'string' && v.length > 0)) {
     fail(where, 'kubernetesVersions must be an array of version strings');
   }
-  if (e.tier !== 'static' && e.result !== 'skipped' && e.kubernetesVersions.length === 0) {
+  // Static checks and the demo app's own suite need no cluster; every live tier ran against one.
+  if (e.tier !== 'static' && e.tier !== 'app' && e.result !== 'skipped' && e.kubernetesVersions.length === 0) {
     fail(where, `a ${e.tier} result must name the Kubernetes version(s) it ran against`);
   }
   if (e.fluxVersion !== undefined && (typeof e.fluxVersion !== 'string' || !e.fluxVersion)) fail(where, 'fluxVersion must be a non-empty string');

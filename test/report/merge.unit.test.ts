@@ -45,6 +45,8 @@ test('validateReport accepts a good report and names file and entry on bad input
   assert.throws(() => validateReport(report([entry({ example: 'examples/fleet/' })]), 'r.json'), /trailing slash/);
   assert.throws(() => validateReport(report([entry({ tier: 'cloud' as never })]), 'r.json'), /tier "cloud"/);
   assert.throws(() => validateReport(report([entry({ kubernetesVersions: [] })]), 'r.json'), /must name the Kubernetes version/);
+  // Tiers without a cluster name none.
+  for (const tier of ['static', 'app'] as const) assert.equal(validateReport(report([entry({ tier, kubernetesVersions: [] })]), 'r.json').entries.length, 1);
   assert.throws(() => validateReport(report([entry({ exampleDigest: 'md5:1' })]), 'r.json'), /exampleDigest/);
   assert.throws(() => validateReport(report([entry(), entry()]), 'r.json'), /entries\[1\]: duplicates entries\[0\]/);
   assert.throws(() => validateReport(report([{ ...entry(), extra: 1 } as never]), 'r.json'), /unknown field "extra"/);

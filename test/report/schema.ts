@@ -10,9 +10,12 @@
 
 export const REPORT_SCHEMA_VERSION = 1;
 
-/** Where a result was obtained: static checks, or a live tier by its cluster provider. */
-export type ReportTier = 'static' | 'local' | 'kind' | 'existing';
-export const REPORT_TIERS: readonly ReportTier[] = ['static', 'local', 'kind', 'existing'];
+/**
+ * Where a result was obtained: static checks, the demo application's own test suite (its real
+ * process, no cluster), or a live tier by its cluster provider.
+ */
+export type ReportTier = 'static' | 'app' | 'local' | 'kind' | 'existing';
+export const REPORT_TIERS: readonly ReportTier[] = ['static', 'app', 'local', 'kind', 'existing'];
 
 export type Outcome = 'passed' | 'failed' | 'skipped';
 export const OUTCOMES: readonly Outcome[] = ['passed', 'failed', 'skipped'];

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot, runCommandCheck, runNodeTests, runPlaywright } from './executors.ts';
 import type { TierResult } from './result.ts';
+import { recordResult } from '../report/record.ts';
 
 export interface Tier {
   name: string;
@@ -25,6 +26,23 @@ function commandMissing(command: string): string | undefined {
   } catch {
     return `${command} is not installed`;
   }
+}
+
+/**
+ * The demo app's suite tests its code (src/) by running the real process; it never builds the
+ * image or deploys, so its verdict is recorded for examples/demo-app/src only.
+ */
+function recordDemoAppVerdict(result: TierResult, durationMs: number): TierResult {
+  if (result.passed + result.failed === 0) return result;
+  recordResult({
+    examples: 'examples/demo-app/src',
+    test: "examples/demo-app/test: the demo app's own tests, against the real process",
+    tier: 'app',
+    result: result.failed ? 'failed' : 'passed',
+    ...(result.failed ? { reason: result.failures.map((f) => `${f.test}: ${f.message}`).join('\n') } : {}),
+    durationMs,
+  });
+  return result;
 }
 
 export const tiers: Tier[] = [
@@ -58,7 +76,11 @@ export const tiers: Tier[] = [
     name: 'demo-app',
     description: "the demo app's own tests, against the real process",
     skipReason: () => (existsSync(path.join(repoRoot, 'examples/demo-app/node_modules')) ? undefined : 'examples/demo-app/node_modules is missing: run npm ci (its postinstall installs the demo app)'),
-    run: () => runNodeTests('demo-app', { cwd: path.join(repoRoot, 'examples/demo-app'), patterns: ['test/**/*.test.ts'] }),
+    run: async () => {
+      const started = performance.now();
+      const result = await runNodeTests('demo-app', { cwd: path.join(repoRoot, 'examples/demo-app'), patterns: ['test/**/*.test.ts'] });
+      return recordDemoAppVerdict(result, performance.now() - started);
+    },
   },
   {
     name: 'toolchain',

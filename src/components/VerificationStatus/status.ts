@@ -61,7 +61,7 @@ export interface ExampleStatus {
   verdicts: EntryVerdict[];
 }
 
-const TIER_ORDER: readonly ReportTier[] = ['static', 'local', 'kind', 'existing'];
+const TIER_ORDER: readonly ReportTier[] = ['static', 'app', 'local', 'kind', 'existing'];
 
 export const STATE_LABELS: Record<ExampleState, string> = {
   passed: 'verified',
