@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { bootstrapFromGit } from '../harness/bootstrap';
 import { liveSkipReason, startLiveEnv, type LiveEnv } from '../harness/environment';
 import { FLEET_DIR } from '../scenarios/fleet';
+import { stopOnSignals } from './foreground';
 import { liveRoot } from './paths';
 import { exportLines, UP_ENV, UP_STATE } from './updown';
 
@@ -28,22 +29,7 @@ async function main(): Promise<void> {
   mkdirSync(liveRoot(), { recursive: true });
   writeFileSync(UP_STATE(), JSON.stringify({ pid: process.pid, name, startedAt: new Date().toISOString() }, null, 2));
   let env: LiveEnv | undefined;
-  const shutdown = async (signal: string) => {
-    console.log(`\n${signal}: stopping ${name} …`);
-    try {
-      if (env) await env.stop();
-      console.log('stopped; nothing left running.');
-    } catch (error) {
-      console.error(error instanceof Error ? error.message : String(error));
-      process.exitCode = 1;
-    } finally {
-      rmSync(UP_STATE(), { force: true });
-      rmSync(UP_ENV(), { force: true });
-      process.exit();
-    }
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  stopOnSignals({ label: name, stop: () => env?.stop(), files: [UP_STATE(), UP_ENV()] });
   try {
     env = await startLiveEnv({ name, repos: [{ name: 'fleet', dir: FLEET_DIR }], log: console.log });
   } catch (error) {

@@ -7,6 +7,7 @@
 // `npm run cluster:down` removes what a killed tutorial:up left behind.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stopOnSignals } from '../cluster/foreground.ts';
 import { liveRoot } from '../cluster/paths.ts';
 import { isAlive } from '../cluster/process.ts';
 import { exportLines, startTutorialEnvironment, type TutorialEnvironment } from './environment.ts';
@@ -33,22 +34,7 @@ async function main(): Promise<void> {
   mkdirSync(liveRoot(), { recursive: true });
   writeFileSync(UP_STATE(), JSON.stringify({ pid: process.pid, page: page.pageId }));
   let env: TutorialEnvironment | undefined;
-  const shutdown = async (signal: string) => {
-    console.log(`\n${signal}: stopping ${page.pageId} …`);
-    try {
-      await env?.stop();
-      console.log('stopped; nothing left running.');
-    } catch (error) {
-      console.error((error as Error).message);
-      process.exitCode = 1;
-    } finally {
-      rmSync(UP_STATE(), { force: true });
-      rmSync(UP_ENV(), { force: true });
-      process.exit();
-    }
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  stopOnSignals({ label: page.pageId, stop: () => env?.stop(), files: [UP_STATE(), UP_ENV()] });
   try {
     env = await startTutorialEnvironment(page.environment, { log: (line) => console.log(line) });
   } catch (error) {
