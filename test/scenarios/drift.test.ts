@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import { inventoryKeys, inventoryOf } from '../harness/inventory';
-import { reportedRevision, revisionMatches } from '../harness/conditions';
+import { findCondition, reportedRevision, revisionMatches } from '../harness/conditions';
 import { fluxRef } from '../harness/readiness';
 import type { ScenarioCluster } from './support/env';
 import { bootstrapFleetCluster, DEMO, deploymentImage, eventually, flux, kubectl } from './support/flux';
@@ -100,6 +100,17 @@ describe('drift: Flux puts back what was changed by hand', { skip: s.skip }, () 
       await assertAppliedAtBootstrapCommit(sc, 'apps');
     } finally {
       await kubectl(sc, ['-n', 'flux-system', 'patch', 'kustomization', 'apps', '--type=merge', '-p', JSON.stringify({ spec: { interval } })]);
+      // The next test changes the Deployment by hand and expects the change to stay until it asks
+      // Flux to reconcile. So let the reconcile this patch starts finish, and let a requeue the
+      // 3 s interval already scheduled fire, before handing over (measured: without this, a
+      // label set right after the patch was gone 0.2 s later).
+      await eventually('apps to settle at its restored interval', async () => {
+        const ks = await sc.kube.mustGet(fluxRef('Kustomization', 'apps'));
+        const ready = findCondition(ks, 'Ready');
+        return (ks.status?.observedGeneration === ks.metadata.generation && ready?.observedGeneration === ks.metadata.generation && ready?.status === 'True') ||
+          `observedGeneration ${ks.status?.observedGeneration}, Ready ${ready?.status} at generation ${ready?.observedGeneration}`;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
     }
   });
 
@@ -109,7 +120,7 @@ describe('drift: Flux puts back what was changed by hand', { skip: s.skip }, () 
     const sc = env.cluster('development');
     const label = async () => (await sc.kube.mustGet({ apiVersion: 'apps/v1', kind: 'Deployment', ...DEMO })).metadata.labels?.['on-call'];
     await kubectl(sc, ['label', 'deployment', 'demo-app', 'on-call=paged', ...ns]);
-    assert.equal(await label(), 'paged');
+    assert.equal(await label(), 'paged', 'the label kubectl set is there until Flux reconciles');
     await flux(sc, ['reconcile', 'kustomization', 'apps']);
     assert.equal(await label(), undefined, 'Flux takes over fields last written by kubectl-* managers and drops the label');
 
