@@ -12,7 +12,11 @@ import remarkScenario, {outlineOf, SCENARIOS_DIR} from './scenario';
 const SCENARIO = [
   "const s = new ScenarioFile('drift', {});",
   "describe('drift: Flux puts back what was changed by hand', { skip: s.skip }, () => {",
-  "  s.test('an image set by hand is restored', ['examples/a'], async () => {});",
+  "  if (broken) test('the checkout has clusters', () => assert.fail('none'));",
+  "  s.test('an image set by hand is restored', ['examples/a'], async (env, t) => {",
+  "    await t.test('development first', async () => { assert.ok(/re/.test(text)); });",
+  "    await t.test('then staging', async () => {});",
+  '  });',
   '  s.test(`objects of ${name} come back`, [], async () => {});',
   '});',
 ].join('\n');
@@ -42,10 +46,14 @@ async function proofsOf(source: string, repoRoot: string, page = 'docs/do/p.mdx'
 test('the outline is the describe title and the test titles, templates shown with …', () => {
   assert.deepEqual(outlineOf(SCENARIO, 'drift.test.ts'), {
     suite: 'drift: Flux puts back what was changed by hand',
-    tests: ['an image set by hand is restored', 'objects of … come back'],
+    checks: [
+      {title: 'an image set by hand is restored', steps: ['development first', 'then staging']},
+      {title: 'objects of … come back', steps: []},
+    ],
   });
-  assert.deepEqual(outlineOf("test('local provider: clean stop', async () => {});", 'one.test.ts'), {suite: 'local provider: clean stop', tests: []});
+  assert.deepEqual(outlineOf("test('local provider: clean stop', async () => {});", 'one.test.ts'), {suite: 'local provider: clean stop', checks: []});
   assert.throws(() => outlineOf("test('a', () => {}); test('b', () => {});", 'two.test.ts'), /two\.test\.ts must hold one describe/);
+  assert.throws(() => outlineOf("describe('d', () => {\n  test(title, () => {});\n});", 'var.test.ts'), /var\.test\.ts:2: a test title must be a string/);
 });
 
 test('every scenario file of the repository has an outline', () => {
@@ -61,7 +69,7 @@ test('the plugin turns <Scenario> into ScenarioProof with the titles read from t
   assert.equal(proof.name, 'ScenarioProof');
   assert.equal(proof.file, 'test/scenarios/drift.test.ts');
   assert.equal(proof.suite, 'drift: Flux puts back what was changed by hand');
-  assert.deepEqual(JSON.parse(proof.tests), ['an image set by hand is restored', 'objects of … come back']);
+  assert.deepEqual(JSON.parse(proof.checks).map((c: {title: string}) => c.title), ['an image set by hand is restored', 'objects of … come back']);
 });
 
 test('bad elements fail the build naming the page, the line and the reason', async () => {

@@ -3,11 +3,12 @@
  *
  *   <Scenario file="test/scenarios/drift.test.ts" />
  *
- * becomes <ScenarioProof file=… suite=… tests=…/> (src/components/ScenarioProof), which links the
+ * becomes <ScenarioProof file=… suite=… checks=…/> (src/components/ScenarioProof), which links the
  * test file and lists what it checks. The titles are read from the test file at build time with
  * the TypeScript parser (the suite is the `describe(…)` title, the checks are the `test(…)` and
- * `s.test(…)` titles), so the page always lists what the test really runs. A missing file, or a
- * file with no suite, fails the build naming the page and line.
+ * `s.test(…)` titles, with their `t.test(…)` steps), so the list cannot fall behind the file. A
+ * missing file, a file with no suite, or a title that is not text fails the build naming the page
+ * and line.
  */
 import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
@@ -25,11 +26,17 @@ export const SCENARIOS_DIR = 'test/scenarios';
 
 const DEFAULT_REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+export interface ScenarioCheck {
+  title: string;
+  /** Titles of the subtests (`t.test(…)`) the check runs, in file order. */
+  steps: string[];
+}
+
 export interface ScenarioOutline {
   /** Title of the file's describe() (or its single top-level test). */
   suite: string;
-  /** Titles of the tests inside it, in file order. */
-  tests: string[];
+  /** The tests inside it, in file order. */
+  checks: ScenarioCheck[];
 }
 
 type JsxElement = MdxJsxFlowElement | MdxJsxTextElement;
@@ -42,34 +49,60 @@ function titleOf(arg: ts.Expression | undefined): string | undefined {
   return undefined;
 }
 
-/** `describe`, `test`, or `<anything>.test`: the calls that name what a scenario file runs. */
-function callKind(call: ts.CallExpression): 'describe' | 'test' | undefined {
-  const callee = call.expression;
-  if (ts.isIdentifier(callee)) return callee.text === 'describe' ? 'describe' : callee.text === 'test' ? 'test' : undefined;
-  if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'test') return 'test';
+/**
+ * `describe(title, …fn)`, `test(title, …fn)` or `<name>.test(title, …fn)` (s.test, t.test): a
+ * call with a function among its later arguments, which tells it from `/re/.test(text)`.
+ */
+function testCall(node: ts.Node): {kind: 'describe' | 'test'; call: ts.CallExpression} | undefined {
+  if (!ts.isCallExpression(node)) return undefined;
+  const hasBody = node.arguments.slice(1).some((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a));
+  if (!hasBody) return undefined;
+  const callee = node.expression;
+  if (ts.isIdentifier(callee) && (callee.text === 'describe' || callee.text === 'test')) return {kind: callee.text, call: node};
+  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.name.text === 'test') return {kind: 'test', call: node};
   return undefined;
 }
 
-/** Reads the suite and test titles of a node:test scenario file's source. */
+/**
+ * Reads the suite, its tests and their subtests from a node:test scenario file's source. Tests
+ * registered inside an `if` are guards for a broken checkout (such as "there are no clusters"),
+ * not checks of the workflow, and are left out. A title that is not text fails: the page would
+ * otherwise list less than the file runs.
+ */
 export function outlineOf(source: string, fileName: string): ScenarioOutline {
-  const sourceFile = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const sourceFile = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const suites: string[] = [];
-  const tests: string[] = [];
-  const visitNode = (node: ts.Node): void => {
-    if (ts.isCallExpression(node)) {
-      const kind = callKind(node);
-      const title = kind && titleOf(node.arguments[0]);
-      if (kind === 'describe' && title) suites.push(title);
-      if (kind === 'test' && title) tests.push(title);
+  const checks: ScenarioCheck[] = [];
+  const titled = (call: ts.CallExpression): string => {
+    const title = titleOf(call.arguments[0]);
+    if (title === undefined) {
+      const {line} = sourceFile.getLineAndCharacterOfPosition(call.getStart(sourceFile));
+      throw new Error(`${fileName}:${line + 1}: a test title must be a string or a template literal`);
     }
-    ts.forEachChild(node, visitNode);
+    return title;
   };
-  visitNode(sourceFile);
-  if (suites.length === 0 && tests.length === 1) return {suite: tests[0], tests: []};
+  const visitNode = (node: ts.Node, parent: ScenarioCheck | undefined): void => {
+    if (ts.isIfStatement(node)) return;
+    const found = testCall(node);
+    if (found?.kind === 'describe') suites.push(titled(found.call));
+    if (found?.kind === 'test' && parent) {
+      parent.steps.push(titled(found.call));
+      return;
+    }
+    if (found?.kind === 'test') {
+      const check = {title: titled(found.call), steps: []};
+      checks.push(check);
+      ts.forEachChild(node, (child) => visitNode(child, check));
+      return;
+    }
+    ts.forEachChild(node, (child) => visitNode(child, parent));
+  };
+  visitNode(sourceFile, undefined);
+  if (suites.length === 0 && checks.length === 1) return {suite: checks[0].title, checks: []};
   if (suites.length !== 1) {
     throw new Error(`${fileName} must hold one describe(…) suite (found ${suites.length}) or a single test`);
   }
-  return {suite: suites[0], tests};
+  return {suite: suites[0], checks};
 }
 
 function attribute(node: JsxElement, name: string): string | undefined {
@@ -106,7 +139,7 @@ function proofFor(node: JsxElement, repoRoot: string, file: VFile): MdxJsxFlowEl
   return {
     type: 'mdxJsxFlowElement',
     name: COMPONENT_NAME,
-    attributes: [value('file', normalised), value('suite', outline.suite), value('tests', JSON.stringify(outline.tests))],
+    attributes: [value('file', normalised), value('suite', outline.suite), value('checks', JSON.stringify(outline.checks))],
     children: [],
   };
 }

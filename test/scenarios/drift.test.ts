@@ -35,6 +35,25 @@ async function exists(sc: ScenarioCluster, apiVersion: string, kind: string, nam
   return (await sc.kube.get({ apiVersion, kind, name, namespace })) !== undefined;
 }
 
+/** The interval the second test sets so that drift is corrected without being asked. */
+const SHORT_INTERVAL_S = 3;
+
+/**
+ * `apps` has finished the reconcile its last spec change started (Ready at its generation), and a
+ * requeue the short interval may still have scheduled has fired. The label test needs a quiet
+ * Kustomization: its hand change must stay until it asks Flux to reconcile (measured: right after
+ * the interval was restored, a label kubectl set was gone 0.2 s later).
+ */
+async function appsSettled(sc: ScenarioCluster): Promise<void> {
+  await eventually('apps to settle at its generation', async () => {
+    const ks = await sc.kube.mustGet(fluxRef('Kustomization', 'apps'));
+    const ready = findCondition(ks, 'Ready');
+    const settled = ks.status?.observedGeneration === ks.metadata.generation && ready?.observedGeneration === ks.metadata.generation && ready?.status === 'True';
+    return settled || `observedGeneration ${ks.status?.observedGeneration}, Ready ${ready?.status} at generation ${ready?.observedGeneration}`;
+  });
+  await new Promise((resolve) => setTimeout(resolve, (SHORT_INTERVAL_S + 1) * 1000));
+}
+
 describe('drift: Flux puts back what was changed by hand', { skip: s.skip }, () => {
   before(() => s.start());
   after(() => s.stop());
@@ -69,7 +88,7 @@ describe('drift: Flux puts back what was changed by hand', { skip: s.skip }, () 
     const inventory = inventoryKeys(inventoryOf(apps));
     const configMap = inventory.find((k) => k.startsWith('ConfigMap '))!.split('/')[1];
     // Flux's own field manager wrote these; the test changes them as a person would.
-    await kubectl(sc, ['-n', 'flux-system', 'patch', 'kustomization', 'apps', '--type=merge', '-p', '{"spec":{"interval":"3s"}}']);
+    await kubectl(sc, ['-n', 'flux-system', 'patch', 'kustomization', 'apps', '--type=merge', '-p', JSON.stringify({ spec: { interval: `${SHORT_INTERVAL_S}s` } })]);
     try {
       // Let the patched Kustomization settle at its new generation before the hand changes, so
       // what restores them below is the interval, not the reconcile the patch itself starts.
@@ -94,23 +113,12 @@ describe('drift: Flux puts back what was changed by hand', { skip: s.skip }, () 
         if (hpa?.spec?.maxReplicas !== wantMax) missing.push(`maxReplicas ${hpa?.spec?.maxReplicas}`);
         return missing.length === 0 || missing.join(', ');
       }, { timeoutMs: 60_000 });
-      s.measure(t, 'drift corrected by a 3 s interval', since(started));
+      s.measure(t, `drift corrected by a ${SHORT_INTERVAL_S} s interval`, since(started));
       const now = await sc.kube.mustGet(fluxRef('Kustomization', 'apps'));
       assert.deepEqual(inventoryKeys(inventoryOf(now)), inventory, 'same inventory as before the hand changes');
       await assertAppliedAtBootstrapCommit(sc, 'apps');
     } finally {
       await kubectl(sc, ['-n', 'flux-system', 'patch', 'kustomization', 'apps', '--type=merge', '-p', JSON.stringify({ spec: { interval } })]);
-      // The next test changes the Deployment by hand and expects the change to stay until it asks
-      // Flux to reconcile. So let the reconcile this patch starts finish, and let a requeue the
-      // 3 s interval already scheduled fire, before handing over (measured: without this, a
-      // label set right after the patch was gone 0.2 s later).
-      await eventually('apps to settle at its restored interval', async () => {
-        const ks = await sc.kube.mustGet(fluxRef('Kustomization', 'apps'));
-        const ready = findCondition(ks, 'Ready');
-        return (ks.status?.observedGeneration === ks.metadata.generation && ready?.observedGeneration === ks.metadata.generation && ready?.status === 'True') ||
-          `observedGeneration ${ks.status?.observedGeneration}, Ready ${ready?.status} at generation ${ready?.observedGeneration}`;
-      });
-      await new Promise((resolve) => setTimeout(resolve, 4_000));
     }
   });
 
@@ -118,6 +126,7 @@ describe('drift: Flux puts back what was changed by hand', { skip: s.skip }, () 
     'examples/fleet/apps/base/demo-app/deployment.yaml',
   ], async (env) => {
     const sc = env.cluster('development');
+    await appsSettled(sc);
     const label = async () => (await sc.kube.mustGet({ apiVersion: 'apps/v1', kind: 'Deployment', ...DEMO })).metadata.labels?.['on-call'];
     await kubectl(sc, ['label', 'deployment', 'demo-app', 'on-call=paged', ...ns]);
     assert.equal(await label(), 'paged', 'the label kubectl set is there until Flux reconciles');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import {expect, test} from '@playwright/test';
 import {openPage} from './site.ts';
 import {SNAPSHOT, loadVerificationData} from '../../src/components/VerificationStatus/plugin.ts';
-import {STATE_LABELS, exampleStatus, type VerificationReport} from '../../src/components/VerificationStatus/status.ts';
+import {STATE_LABELS, exampleStatus, goalRows, type VerificationReport} from '../../src/components/VerificationStatus/status.ts';
 import {goals} from '../../src/data/goals.ts';
 import {REPO_ROOT} from '../report/record.ts';
 import {outlineOf} from '../../src/remark/scenario.ts';
@@ -41,13 +41,20 @@ for (const pagePath of PAGES) {
   });
 }
 
-test('the goals page shows a verification row for every goal', async ({page}) => {
+test('the goals page shows, for every goal, the state the status logic computes from the report', async ({page}) => {
   expect(await openPage(page, 'check/goals/')).toEqual([]);
-  const rows = page.locator('tr[id^="status-"]');
-  await expect(rows).toHaveCount(goals.length);
-  for (const goal of goals.filter((g) => g.examples.length > 0)) {
-    const state = await page.locator(`#status-${goal.id} td[data-label="Status"] [data-state]`).getAttribute('data-state');
-    expect(['passed', 'failed', 'stale', 'not-verified'], `goal ${goal.id}`).toContain(state);
+  await expect(page.locator('tr[id^="status-"]')).toHaveCount(goals.length);
+  const rows = goalRows(goals, report, {now: Date.now(), maxAgeDays: 30, current: (p) => current[p]});
+  for (const row of rows) {
+    const cell = page.locator(`#status-${row.goal.id} td[data-label="Status"]`);
+    if (row.state === 'no-examples') {
+      await expect(cell).toHaveText('no files to run');
+      continue;
+    }
+    await expect(cell.locator('[data-state]'), `goal ${row.goal.id}`).toHaveAttribute('data-state', row.state);
+    const shown = page.locator(`#status-${row.goal.id} td[data-label="Examples"] [data-state]`);
+    await expect(shown, `goal ${row.goal.id}: one badge per example`).toHaveCount(row.examples.length);
+    for (const [i, example] of row.examples.entries()) await expect(shown.nth(i)).toHaveAttribute('data-state', example.state);
   }
   await expect(page.getByText(/report updated \d{4}-\d{2}-\d{2}/)).toBeVisible();
 });
@@ -59,8 +66,9 @@ test('a workflow page names the live scenarios that prove it, with the checks ea
   for (const [i, file] of ['test/scenarios/drift.test.ts', 'test/scenarios/suspend.test.ts'].entries()) {
     const proof = proofs.nth(i);
     await expect(proof.locator(`a[href$="/blob/main/${file}"]`)).toHaveText(file);
-    const {tests} = outlineOf(readFileSync(path.join(REPO_ROOT, file), 'utf8'), file);
-    await expect(proof.locator('li')).toHaveText(tests.map((t) => t.replaceAll('`', '')));
+    const {checks} = outlineOf(readFileSync(path.join(REPO_ROOT, file), 'utf8'), file);
+    const titles = checks.flatMap((c) => [c.title, ...c.steps]).map((t) => t.replaceAll('`', ''));
+    await expect(proof.locator('li')).toHaveText(titles.map((t) => new RegExp(`^${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)));
     await expect(proof.locator('pre')).toContainText(`npm run test:scenario -- ${file}`);
   }
 });

@@ -48,6 +48,6 @@ test('every live scenario in test/scenarios/ is linked by a page with <Scenario 
 });
 
 test('Scenario elements are read like ExampleFile ones', () => {
-  const page = ['<Scenario file="test/scenarios/a.test.ts" />', '```mdx', '<Scenario file="test/scenarios/in-fence.test.ts" />', '```'].join('\n');
+  const page = ['<Scenario file="test/scenarios/a.test.ts" />', '```mdx', '<Scenario file="test/scenarios/in-fence.test.ts" />', '```', 'Write `<Scenario file="test/scenarios/quoted.test.ts" />` on a line.'].join('\n');
   assert.deepEqual(scenarioLinksIn(page, 'p.mdx').map((s) => [s.path, s.line]), [['test/scenarios/a.test.ts', 1]]);
 });

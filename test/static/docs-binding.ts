@@ -35,7 +35,8 @@ export function elementPathsIn(text: string, page: string, element: string, attr
       return;
     }
     if (fence) return;
-    for (const m of line.matchAll(pattern)) out.push({ path: m[2], page, line: i + 1 });
+    // An element quoted in inline code (`<Scenario file=…/>` in prose) is text, not an element.
+    for (const m of line.replace(/`[^`]*`/g, '').matchAll(pattern)) out.push({ path: m[2], page, line: i + 1 });
   });
   return out;
 }

@@ -11,6 +11,7 @@ import { formatFindings } from './findings.ts';
 import type { K8sObject } from './kustomize.ts';
 import { staticSetup } from './setup.ts';
 import { EXAMPLES_DIR } from './tree.ts';
+import { verify } from '../report/record.ts';
 
 const DIR = path.join(EXAMPLES_DIR, 'ephemeral');
 
@@ -24,7 +25,10 @@ function envNameOf(yamlText: string): string {
   return m ? m[1] : '';
 }
 
-test('render.sh derives a valid environment name from the branch', () => {
+/** render.sh's own tests record their verdict for it (the YAML checks do not read scripts). */
+const RENDER_SH = (what: string) => ({ examples: 'examples/ephemeral/render.sh', test: `test/static/ephemeral.test.ts: render.sh ${what}`, tier: 'static' as const });
+
+test('render.sh derives a valid environment name from the branch', () => verify(RENDER_SH('derives a valid environment name from the branch'), () => {
   const cases: Array<[string, string]> = [
     ['feature/new-greeting', 'feature-new-greeting'],
     ['Fix/JIRA-123_Login', 'fix-jira-123-login'],
@@ -37,15 +41,15 @@ test('render.sh derives a valid environment name from the branch', () => {
     assert.equal(envNameOf(r.stdout), expected, `render.sh ${branch}`);
     assert.match(`preview-${expected}`, /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'preview-<env> is a valid namespace name');
   }
-});
+}));
 
-test('render.sh refuses branches it cannot name safely, saying why', () => {
+test('render.sh refuses branches it cannot name safely, saying why', () => verify(RENDER_SH('refuses branches it cannot name safely'), () => {
   for (const branch of ['has space', 'quote"d', '___', '']) {
     const r = render(branch);
     assert.notEqual(r.status, 0, `render.sh '${branch}' should fail`);
     assert.ok(r.stderr.trim().length > 0, `render.sh '${branch}' must say why on stderr`);
   }
-});
+}));
 
 test('every committed preview is exactly what render.sh writes for its branch', () => {
   const files = readdirSync(path.join(DIR, 'previews')).filter((f) => f.endsWith('.yaml'));

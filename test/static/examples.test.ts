@@ -1,14 +1,13 @@
 // The static tier over examples/: every check of analyze.ts must find nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { recordResult } from '../report/record.ts';
 import { analyze, findingsOf, type Analysis } from './analyze.ts';
 import { formatFindings } from './findings.ts';
 import { POLICY_RULES } from './policy.ts';
 import { staticSetup } from './setup.ts';
-import { EXAMPLES_DIR, display } from './tree.ts';
+import { EXAMPLES_DIR, REPO_ROOT, display, toPosix } from './tree.ts';
 
 const setup = await staticSetup();
 const skip = 'skip' in setup ? setup.skip : undefined;
@@ -62,41 +61,31 @@ test('no file under examples/ holds something that looks like a credential', { s
   none('secrets');
 });
 
-// The verdict of the checks above, per example folder, for the site's verification badges
-// (test/report). An application folder (one with a package.json, such as examples/demo-app) is
-// code the static tier does not test: only its manifest folders get a verdict.
-const STATIC_CHECKS = 'YAML parse, kustomize build, Flux render, kubeconform, policy rules, secret scan';
+// The verdict of the checks above for each YAML file they read, for the site's verification
+// badges (test/report): passed when no check found anything in that file. Files the tier does not
+// read as YAML (scripts, Helm templates, application code, READMEs) get no static verdict.
+const STATIC_TEST = 'test/static/examples.test.ts: static checks of the file (YAML parse; for Kubernetes objects kustomize build, Flux render, kubeconform, policy rules; secret scan)';
 
-function staticScopes(a: Analysis): string[] {
-  const scopes = new Set<string>();
-  for (const entry of readdirSync(EXAMPLES_DIR, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    const folder = `examples/${entry.name}`;
-    if (!existsSync(path.join(EXAMPLES_DIR, entry.name, 'package.json'))) {
-      scopes.add(folder);
-      continue;
-    }
-    for (const file of a.yamlFiles.map((y) => display(y.file))) {
-      const parts = file.split('/');
-      if (file.startsWith(`${folder}/`) && parts.length > 3) scopes.add(parts.slice(0, 3).join('/'));
-    }
-  }
-  return [...scopes].sort();
+/** Repository-relative, whatever form the analysis used; never resolved against the cwd. */
+function repoPath(file: string): string {
+  return toPosix(path.isAbsolute(file) ? path.relative(REPO_ROOT, file) : file);
 }
 
-test(`the static verdict of each example folder is recorded (${STATIC_CHECKS})`, { skip: schemaSkip }, (t) => {
-  const scopes = staticScopes(analysis!);
-  assert.ok(scopes.length > 0, 'no example folder to record');
-  for (const scope of scopes) {
-    const found = analysis!.findings.filter((f) => display(f.file) === scope || display(f.file).startsWith(`${scope}/`));
+test('the static verdict of each YAML file under examples/ is recorded', { skip: schemaSkip }, (t) => {
+  const files = [...new Set(analysis!.yamlFiles.map((y) => repoPath(y.file)))].sort();
+  assert.ok(files.length > 0, 'no YAML file to record');
+  let failed = 0;
+  for (const file of files) {
+    const found = analysis!.findings.filter((f) => repoPath(f.file) === file);
+    if (found.length) failed += 1;
     recordResult({
-      examples: scope,
-      test: `test/static/examples.test.ts: static checks (${STATIC_CHECKS})`,
+      examples: file,
+      test: STATIC_TEST,
       tier: 'static',
       result: found.length ? 'failed' : 'passed',
       ...(found.length ? { reason: formatFindings(found) } : {}),
       durationMs: analysisMs,
     });
-    t.diagnostic(`${scope}: ${found.length ? `${found.length} findings` : 'passed'}`);
   }
+  t.diagnostic(`${files.length} files recorded, ${failed} with findings`);
 });

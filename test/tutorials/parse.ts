@@ -4,8 +4,6 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Code, Root, Yaml } from 'mdast';
-import type { MdxJsxFlowElement } from 'mdast-util-mdx-jsx';
-import type { Node } from 'unist';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkMdx from 'remark-mdx';
 import remarkParse from 'remark-parse';
@@ -19,7 +17,6 @@ import {
   parseTutorialMeta,
   type TutorialBlockMeta,
 } from '../../src/remark/tutorial-output-meta.ts';
-import { ELEMENT_NAME as EXAMPLE_FILE_ELEMENT } from '../../src/remark/example-file.ts';
 import { REPO_ROOT } from '../cluster/paths.ts';
 
 export interface TutorialBlock {
@@ -73,8 +70,13 @@ export interface TutorialPage {
   blocks: TutorialBlock[];
   /** The blocks the harness runs, in page order. */
   runnable: TutorialBlock[];
-  /** Paths of the files the page shows with <ExampleFile>, in page order, without repeats. */
-  examples: string[];
+  /**
+   * Paths under examples/ whose behaviour a passing run of the page proves (front matter
+   * `tutorial.verifies`): the page's author names them, and each must be named by a runnable block
+   * (itself, relative to a repository the page gets, or through a folder holding it). The run's
+   * verdict is recorded for exactly these (test/report).
+   */
+  verifies: string[];
 }
 
 export const DEFAULT_ENVIRONMENT: TutorialEnvironmentSpec = {
@@ -92,7 +94,7 @@ function fail(page: string, line: number | undefined, message: string): never {
 function environmentOf(page: string, frontMatter: Record<string, unknown>): TutorialEnvironmentSpec {
   const raw = frontMatter.tutorial as Record<string, unknown> | undefined;
   if (!raw) return structuredClone(DEFAULT_ENVIRONMENT);
-  const known = new Set(['clusters', 'repos', 'gitAuth', 'kubernetesVersion']);
+  const known = new Set(['clusters', 'repos', 'gitAuth', 'kubernetesVersion', 'verifies']);
   for (const key of Object.keys(raw)) if (!known.has(key)) fail(page, undefined, `front matter tutorial.${key} is not one of ${[...known].join(', ')}`);
   const clusters = (raw.clusters as string[] | undefined) ?? DEFAULT_ENVIRONMENT.clusters;
   if (!Array.isArray(clusters) || clusters.some((c) => !/^[a-z][a-z0-9-]*$/.test(String(c)))) {
@@ -110,11 +112,29 @@ function environmentOf(page: string, frontMatter: Record<string, unknown>): Tuto
   };
 }
 
-/** The path of an <ExampleFile path="…"/> element (src/remark/example-file.ts), else undefined. */
-function exampleFilePath(node: Node): string | undefined {
-  if (node.type !== 'mdxJsxFlowElement' || (node as MdxJsxFlowElement).name !== EXAMPLE_FILE_ELEMENT) return undefined;
-  const attribute = (node as MdxJsxFlowElement).attributes.find((a) => a.type === 'mdxJsxAttribute' && a.name === 'path');
-  return typeof attribute?.value === 'string' ? attribute.value : undefined;
+/** The ways a command can name `example`: itself or a folder holding it, also relative to a repository built from its folder. */
+function namesOf(example: string, environment: TutorialEnvironmentSpec): string[] {
+  const forms = [example, ...environment.repos.filter((r) => r.from && example.startsWith(`${r.from}/`)).map((r) => example.slice(r.from!.length + 1))];
+  return forms.flatMap((form) => {
+    const parts = form.split('/');
+    const shortest = form.startsWith('examples/') ? 2 : 1; // never just "examples"
+    return parts.slice(shortest - 1).map((_, i) => parts.slice(0, parts.length - i).join('/'));
+  });
+}
+
+function verifiesOf(page: string, frontMatter: Record<string, unknown>, environment: TutorialEnvironmentSpec, runnable: TutorialBlock[]): string[] {
+  const raw = (frontMatter.tutorial as Record<string, unknown> | undefined)?.verifies;
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw) || raw.some((v) => typeof v !== 'string' || !/^examples\/[^\s]+[^/]$/.test(v))) {
+    fail(page, undefined, 'front matter tutorial.verifies must be a list of paths under examples/ (no trailing slash)');
+  }
+  const commands = runnable.map((b) => b.command).join('\n');
+  for (const example of raw as string[]) {
+    if (!namesOf(example, environment).some((name) => commands.includes(name))) {
+      fail(page, undefined, `front matter tutorial.verifies lists ${example}, but no runnable block names it or a folder holding it`);
+    }
+  }
+  return raw as string[];
 }
 
 /** Parses MDX text into its blocks (pure: used by the unit tests on strings). */
@@ -122,11 +142,8 @@ export function parseTutorialSource(source: string, page: string, file = page): 
   const tree = unified().use(remarkParse).use(remarkMdx).use(remarkFrontmatter, ['yaml']).parse(source) as Root;
   let frontMatter: Record<string, unknown> = {};
   const blocks: TutorialBlock[] = [];
-  const examples = new Set<string>();
   let title = '';
   visit(tree, (node) => {
-    const shown = exampleFilePath(node);
-    if (shown) examples.add(shown);
     if (node.type === 'yaml') frontMatter = (parseYaml((node as Yaml).value) ?? {}) as Record<string, unknown>;
     if (node.type === 'heading' && node.depth === 1 && !title) {
       title = node.children.map((c) => ('value' in c ? String(c.value) : '')).join('');
@@ -153,6 +170,7 @@ export function parseTutorialSource(source: string, page: string, file = page): 
     if (ids.has(block.meta.id)) fail(page, block.line, `id="${block.meta.id}" is used twice`);
     ids.add(block.meta.id);
   }
+  const environment = environmentOf(page, frontMatter);
   return {
     file,
     page,
@@ -161,10 +179,10 @@ export function parseTutorialSource(source: string, page: string, file = page): 
     position: typeof frontMatter.sidebar_position === 'number' ? frontMatter.sidebar_position : Number.POSITIVE_INFINITY,
     source,
     hash: pageHash(source),
-    environment: environmentOf(page, frontMatter),
+    environment,
     blocks,
     runnable: blocks.filter((b) => b.index > 0),
-    examples: [...examples],
+    verifies: verifiesOf(page, frontMatter, environment, blocks.filter((b) => b.index > 0)),
   };
 }
 

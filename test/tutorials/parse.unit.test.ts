@@ -55,23 +55,25 @@ test('blocks come in page order, runnable ones numbered, nested fences and JSX h
   assert.equal(page.environment.gitAuth, true);
 });
 
-test('the files a page shows with <ExampleFile> are listed once each, in page order', () => {
-  const source = [
-    '# Shown files',
+test('tutorial.verifies lists what a run proves; each entry must be named by a runnable block', () => {
+  const page = (verifies: string) => [
+    '---',
+    'tutorial:',
+    `  verifies: ${verifies}`,
+    '---',
+    '# Verifies',
     '',
-    '<ExampleFile path="examples/fleet/clusters/development/apps.yaml" />',
-    '',
-    '<details>',
-    '',
-    '<ExampleFile path="examples/fleet/apps/development/kustomization.yaml" highlight="2" />',
-    '',
-    '</details>',
-    '',
-    '<ExampleFile path="examples/fleet/clusters/development/apps.yaml" />',
+    '```bash runnable',
+    'kubectl apply -k "$GIT_WORKDIR/clusters/development/flux-system"',
+    'cp -r examples/tutorials/hello/apps "$GIT_WORKDIR/"',
+    '```',
   ].join('\n');
-  const page = parseTutorialSource(source, 'docs/do/shown.mdx');
-  assert.deepEqual(page.examples, ['examples/fleet/clusters/development/apps.yaml', 'examples/fleet/apps/development/kustomization.yaml']);
-  assert.deepEqual(parseTutorialSource(PAGE, 'docs/do/a-page.mdx').examples, []);
+  const ok = parseTutorialSource(page('[examples/fleet/clusters/development/flux-system, examples/tutorials/hello/apps/base/deployment.yaml]'), 'docs/do/v.mdx');
+  assert.deepEqual(ok.verifies, ['examples/fleet/clusters/development/flux-system', 'examples/tutorials/hello/apps/base/deployment.yaml']);
+  assert.deepEqual(parseTutorialSource(PAGE, 'docs/do/a-page.mdx').verifies, []);
+  assert.throws(() => parseTutorialSource(page('[examples/demo-app/Dockerfile]'), 'docs/do/v.mdx'), /docs\/do\/v\.mdx: front matter tutorial\.verifies lists examples\/demo-app\/Dockerfile, but no runnable block names it/);
+  assert.throws(() => parseTutorialSource(page('[docs/intro.md]'), 'docs/do/v.mdx'), /paths under examples\//);
+  assert.throws(() => parseTutorialSource(page('examples/fleet'), 'docs/do/v.mdx'), /must be a list/);
 });
 
 test('Markdown drops a backslash before punctuation in a fence meta, so patterns use [.] instead', () => {

@@ -24,14 +24,14 @@ for (const page of pages) {
   const skip = only.length > 0 && !only.includes(page.pageId) ? `not selected by TUTORIAL=${only.join(',')}` : environmentUnavailableReason(page.environment);
   test(`tutorial ${page.pageId}: ${page.title} (${page.runnable.length} runnable blocks)`, { skip }, async (t) => {
     const meta = {
-      examples: page.examples,
+      examples: page.verifies,
       test: `test/tutorials/tutorials.test.ts: tutorial ${page.pageId} (${page.page})`,
       tier: 'local' as const,
       kubernetesVersions: [page.environment.kubernetesVersion ?? KUBERNETES_VERSION],
       fluxVersion: FLUX_VERSION,
     };
-    // The page's shown files count as verified by its run; a page that shows none records nothing.
-    const run = page.examples.length ? await verify(meta, () => runPage(page)) : await runPage(page);
+    // The run's verdict holds for what the page says it proves (front matter tutorial.verifies).
+    const run = page.verifies.length ? await verify(meta, () => runPage(page)) : await runPage(page);
     t.diagnostic(`${page.pageId}: ${run.blocks.length} blocks passed in ${run.seconds}s`);
   });
 }

@@ -5,13 +5,14 @@ import React, {type ReactNode} from 'react';
 import Admonition from '@theme/Admonition';
 import CodeBlock from '@theme/CodeBlock';
 import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
+import type {ScenarioCheck} from '@site/src/remark/scenario';
 import styles from './styles.module.css';
 
 interface Props {
   file: string;
   suite: string;
-  /** JSON list of test titles (MDX attributes are strings). */
-  tests: string;
+  /** JSON of ScenarioCheck[] (MDX attributes are strings). */
+  checks: string;
 }
 
 function useSourceUrl(file: string): string {
@@ -24,17 +25,17 @@ function Title({text}: {text: string}): ReactNode {
   return text.split('`').map((part, i) => (i % 2 === 1 ? <code key={i}>{part}</code> : part));
 }
 
-export default function ScenarioProof({file, suite, tests}: Props): ReactNode {
+export default function ScenarioProof({file, suite, checks: checksJson}: Props): ReactNode {
   const url = useSourceUrl(file);
-  const checks = JSON.parse(tests) as string[];
+  const checks = JSON.parse(checksJson) as ScenarioCheck[];
   return (
     <Admonition type="info" title="Proved by a live test" className={styles.proof}>
       <p>
         <a href={url}>
           <code>{file}</code>
         </a>{' '}
-        runs this workflow on a fresh local cluster (a real API server, kwok nodes, the Flux controllers
-        and a git server) in every CI run:{' '}
+        performs this workflow on a fresh local cluster (a real Kubernetes control plane with
+        simulated nodes) each time <code>npm test</code> runs:{' '}
         <em>
           <Title text={suite} />
         </em>
@@ -42,9 +43,18 @@ export default function ScenarioProof({file, suite, tests}: Props): ReactNode {
       </p>
       {checks.length > 0 && (
         <ul>
-          {checks.map((check) => (
-            <li key={check}>
-              <Title text={check} />
+          {checks.map((check, i) => (
+            <li key={i}>
+              <Title text={check.title} />
+              {check.steps.length > 0 && (
+                <ul>
+                  {check.steps.map((step, j) => (
+                    <li key={j}>
+                      <Title text={step} />
+                    </li>
+                  ))}
+                </ul>
+              )}
             </li>
           ))}
         </ul>
