@@ -25,6 +25,13 @@ function* filesUnder(dir: string, rel = ''): Generator<string> {
   }
 }
 
+/** Files of an example folder, repository-relative, in path order (installs and build output left out). */
+export function filesInExample(repoRoot: string, folder: string): string[] {
+  const absolute = path.resolve(repoRoot, folder);
+  if (!existsSync(absolute) || !statSync(absolute).isDirectory()) return [];
+  return [...filesUnder(absolute)].map((file) => `${folder}/${file}`);
+}
+
 /**
  * `sha256:<hex>` of an example path relative to the repository: for a file, the hash of its
  * bytes; for a folder, the hash of every file's relative path and content hash, in path order.

@@ -45,3 +45,16 @@ test('the plugin refuses options it does not know, naming them', async () => {
   assert.equal(plugin(context, { maxAgeDays: 7 }).name, 'verification-status');
   assert.equal(plugin(context).name, 'verification-status');
 });
+
+test('the build plugin lists the files of the folders goals name, prose left out', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'verification-plugin-'));
+  try {
+    mkdirSync(path.join(dir, 'examples', 'x', 'sub', 'node_modules'), { recursive: true });
+    for (const f of ['README.md', 'a.yaml', 'sub/b.json', 'sub/node_modules/c.js']) writeFileSync(path.join(dir, 'examples', 'x', f), 'x\n');
+    const data = loadVerificationData(dir, {}, 0, ['examples/x', 'examples/missing']);
+    assert.deepEqual(data.current['examples/x'].files, ['examples/x/a.yaml', 'examples/x/sub/b.json']);
+    assert.equal(data.current['examples/missing'], undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -14,7 +14,8 @@
 import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import type {LoadContext, Plugin} from '@docusaurus/types';
-import {exampleDigest} from '../../../test/report/digest';
+import {exampleDigest, filesInExample} from '../../../test/report/digest';
+import {goals} from '../../data/goals';
 import {lastCommitFor} from '../../../test/report/git';
 import {validateReport} from '../../../test/report/merge';
 import type {CurrentExample} from './status';
@@ -36,7 +37,22 @@ export interface VerificationPluginOptions {
 }
 
 /** Reads the snapshot and the checkout; pure apart from file and git reads. */
-export function loadVerificationData(siteDir: string, options: VerificationPluginOptions = {}, now = Date.now()): VerificationPluginData {
+/** Files a folder's verdict waits for: everything but prose (READMEs and other Markdown). */
+export function needsOwnResult(file: string): boolean {
+  return !/\.(md|mdx)$/i.test(file);
+}
+
+/** Folders among the goals' example paths (src/data/goals.ts). */
+function goalFolders(): string[] {
+  return goals.flatMap((g) => g.examples).filter((p) => !/\.[a-z]+$/i.test(p.split('/').pop() ?? ''));
+}
+
+export function loadVerificationData(
+  siteDir: string,
+  options: VerificationPluginOptions = {},
+  now = Date.now(),
+  folders: string[] = goalFolders(),
+): VerificationPluginData {
   const file = path.join(siteDir, SNAPSHOT);
   const report = existsSync(file)
     ? validateReport(JSON.parse(readFileSync(file, 'utf8')), file)
@@ -46,6 +62,12 @@ export function loadVerificationData(siteDir: string, options: VerificationPlugi
     const digest = exampleDigest(siteDir, example);
     const lastCommit = digest ? lastCommitFor(siteDir, example) : undefined;
     current[example] = {exists: digest !== undefined, ...(digest ? {digest} : {}), ...(lastCommit ? {lastCommit} : {})};
+  }
+  // A goal's example folder is verified file by file when no result covers it whole.
+  for (const folder of new Set(folders)) {
+    const files = filesInExample(siteDir, folder).filter(needsOwnResult);
+    if (files.length === 0) continue;
+    current[folder] = {...(current[folder] ?? {exists: true}), files};
   }
   return {builtAt: now, maxAgeDays: options.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS, current};
 }

@@ -152,3 +152,29 @@ test('goal rows: every example must pass for the goal to pass', () => {
   );
   assert.deepEqual(rows.map((row) => row.state), ['no-examples', 'passed', 'not-verified', 'not-verified']);
 });
+
+test('a folder no result covers whole is judged by its files: verified only when every file is', () => {
+  const folder = 'examples/promotion/multi-repo';
+  const files = [`${folder}/staging/demo-app.yaml`, `${folder}/production/demo-app.yaml`];
+  const current = { [folder]: { exists: true, digest: D1, files } };
+  const older = entry({ example: files[0], tier: 'static', kubernetesVersions: [], date: '2026-11-19T10:00:00.000Z' });
+  const newer = entry({ example: files[1], date: '2026-11-21T10:00:00.000Z' });
+
+  const both = exampleStatus(report(older, newer), folder, options(current));
+  assert.equal(both.state, 'passed');
+  assert.match(both.detail, /each of its 2 files/);
+  assert.deepEqual(both.tiers, ['static', 'local']);
+  assert.equal(both.latest?.date, older.date, 'the date shown is the one every file has been verified since');
+
+  const one = exampleStatus(report(newer), folder, options(current));
+  assert.equal(one.state, 'not-verified');
+  assert.match(one.detail, /1 of its 2 files have no result yet: staging\/demo-app\.yaml/);
+
+  const failing = exampleStatus(report(older, { ...newer, result: 'failed' }), folder, options(current));
+  assert.equal(failing.state, 'failed');
+  assert.match(failing.detail, /failing in production\/demo-app\.yaml/);
+
+  // A fresh result for the folder itself still decides; no file list, no aggregation.
+  assert.equal(exampleStatus(report(entry({ example: folder, result: 'failed' }), older, newer), folder, options(current)).state, 'failed');
+  assert.equal(exampleStatus(report(older, newer), folder, options()).state, 'not-verified');
+});

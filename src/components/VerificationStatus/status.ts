@@ -24,6 +24,8 @@ export interface CurrentExample {
   digest?: string;
   /** Last commit that changed the path, when git history was available. */
   lastCommit?: string;
+  /** For a folder: the files in it that each need a result of their own (prose left out). */
+  files?: string[];
 }
 
 export interface StatusOptions {
@@ -159,6 +161,9 @@ export function exampleStatus(report: VerificationReport, example: string, optio
     verdicts,
   });
 
+  const files = options.current(path)?.files;
+  if (fresh.length === 0 && files?.length) return folderStatus(report, path, files, options);
+
   if (failed.length) {
     const tests = [...new Set(failed.map((e) => e.test))];
     return make('failed', failed, `${plural(tests.length, 'test')} failed: ${tests.join('; ')}`);
@@ -177,6 +182,40 @@ export function exampleStatus(report: VerificationReport, example: string, optio
   const insideNote = inside ? ` (${inside === 1 ? '1 path inside it has' : `${inside} paths inside it have`} results, but none covers all of it)` : '';
   const detail = skips.length ? `only skipped so far: ${[...new Set(skips)].join('; ')}` : `no test has recorded a result for it yet${insideNote}`;
   return make('not-verified', [], detail);
+}
+
+function listed(paths: string[], folder: string): string {
+  const names = paths.map((p) => p.slice(folder.length + 1));
+  return names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+}
+
+/**
+ * A folder no fresh result covers whole, judged by its files: verified only when every file has a
+ * fresh pass; the date shown is the oldest of the files' newest results (all verified since).
+ */
+function folderStatus(report: VerificationReport, folder: string, files: string[], options: StatusOptions): ExampleStatus {
+  const statuses = files.map((file) => exampleStatus(report, file, options));
+  const state = combineStates(statuses.map((s) => s.state));
+  const inState = (st: ExampleState) => statuses.filter((s) => s.state === st).map((s) => s.example);
+  const details: Record<ExampleState, string> = {
+    passed: `each of its ${files.length} files has a fresh passing result`,
+    failed: `failing in ${listed(inState('failed'), folder)}`,
+    'not-verified': `${inState('not-verified').length} of its ${files.length} files have no result yet: ${listed(inState('not-verified'), folder)}`,
+    stale: `results for ${listed(inState('stale'), folder)} no longer count`,
+  };
+  const deciding = statuses.filter((s) => s.state === state);
+  const newestOfEach = deciding.map((s) => s.latest).filter((e): e is VerificationEntry => e !== undefined).sort(newestFirst);
+  const latest = state === 'passed' ? newestOfEach[newestOfEach.length - 1] : newestOfEach[0];
+  return {
+    example: folder,
+    state,
+    label: STATE_LABELS[state],
+    detail: details[state],
+    tiers: TIER_ORDER.filter((t) => deciding.some((s) => s.tiers.includes(t))),
+    kubernetesVersions: [...new Set(deciding.flatMap((s) => s.kubernetesVersions))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
+    ...(latest ? { latest } : {}),
+    verdicts: [],
+  };
 }
 
 /** A goal row: the goal's own id and page, joined with the status of each proving example. */
