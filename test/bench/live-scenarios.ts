@@ -1,9 +1,11 @@
-// npm run bench:live:scenarios [-- --only commit,promotion,ephemeral,fleet] [-- --commits 10]
+// npm run bench:live:scenarios [-- --only commit,promotion,ephemeral,fleet,tier] [-- --commits 10]
 //   [-- --poll-interval 20s] [-- --ephemeral-rounds 3] [-- --fleet 1x5,1x20,2x5,2x20,4x5,4x20]
+//   [-- --tier-concurrency 1]
 //
 // Measures the workflows of test/scenarios on local clusters (kwokctl binary runtime + Flux as
 // processes), reports, never asserts. Targets (from the "Live workflow scenarios" issue):
-// webhook commit-to-Ready ≤ 2 s p50; ephemeral environment converged ≤ 20 s.
+// webhook commit-to-Ready ≤ 2 s p50; ephemeral environment converged ≤ 20 s; whole live tier warm
+// ≤ 5 min.
 //
 // - commit: commit-to-Ready on examples/fleet's development cluster, N commits by webhook (a
 //   Receiver the git server calls on push) and N by polling (GitRepository interval set in Git,
@@ -19,7 +21,9 @@
 // - fleet: N clusters × M apps: every cluster gets examples/fleet's infrastructure plus M copies
 //   of the development app (M Flux Kustomizations, one namespace each); times the first
 //   convergence after bootstrap and the convergence of one release commit across all N×M apps.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// - tier: the whole live tier, its files run as `npm test` runs them, wall time and per file.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,6 +41,7 @@ import { fakeCommit, promotedFile, repoFile, setGitRepositoryInterval, withRelea
 
 const WEBHOOK_TARGET_P50 = 2;
 const EPHEMERAL_TARGET = 20;
+const LIVE_TIER_TARGET = 5 * 60;
 const VERSION = 'apps/development/demo-app-version.yaml';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -304,14 +309,42 @@ async function benchFleet(clusters: number, apps: number): Promise<FleetSample> 
 
 // ---------------------------------------------------------------------------------------------
 
+interface LiveTierSample {
+  seconds: number;
+  passed: number;
+  failed: number;
+  /** Each file's top-level suite and its duration, from the spec reporter. */
+  files: Array<{ suite: string; seconds: number }>;
+}
+
+/** Runs the live tier's files exactly as the runner does (node --test, serial by default) and times it. */
+async function benchLiveTier(concurrency: number): Promise<LiveTierSample> {
+  const files = readdirSync(join(REPO_ROOT, 'test', 'scenarios')).filter((f) => f.endsWith('.test.ts')).map((f) => join('test', 'scenarios', f));
+  log(`live tier: ${files.length} files, ${concurrency} at a time`);
+  const started = Date.now();
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const seconds = (Date.now() - started) / 1000;
+  const out = run.stdout ?? '';
+  const count = (what: string) => Number(new RegExp(`^ℹ ${what} (\\d+)`, 'm').exec(out)?.[1] ?? NaN);
+  // The spec reporter repeats failing tests at the end; only the per-file results count here.
+  const results = out.split('\n✖ failing tests:')[0];
+  const suites = [...results.matchAll(/^[✔✖] (.+) \((\d+(?:\.\d+)?)ms\)$/gm)].map((m) => ({ suite: m[1], seconds: Number(m[2]) / 1000 }));
+  return { seconds, passed: count('pass'), failed: count('fail'), files: suites };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      only: { type: 'string', default: 'commit,promotion,ephemeral,fleet' },
+      only: { type: 'string', default: 'commit,promotion,ephemeral,fleet,tier' },
       commits: { type: 'string', default: '10' },
       'poll-interval': { type: 'string', default: '20s' },
       'ephemeral-rounds': { type: 'string', default: '3' },
       fleet: { type: 'string', default: '1x5,1x20,2x5,2x20,4x5,4x20' },
+      'tier-concurrency': { type: 'string', default: '1' },
     },
   });
   const reason = await scenarioSkipReason(log);
@@ -364,6 +397,15 @@ async function main(): Promise<void> {
       lines.push(`${String(f.clusters).padStart(8)}  ${String(f.apps).padStart(4)}  ${String(f.clusters * f.apps).padStart(10)}  ${fmt(f.startSeconds).padStart(11)}  ${fmt(f.firstConvergence).padStart(17)}  ${fmt(f.changeConvergence).padStart(24)}  ${`${f.peakRssMiB.toFixed(0)} MiB`.padStart(8)}`);
     }
     lines.push('');
+  }
+  if (only.has('tier')) {
+    const concurrency = Number(values['tier-concurrency']);
+    const tier = await benchLiveTier(concurrency);
+    results.tier = tier;
+    lines.push(`the whole live tier (test/scenarios/*.test.ts, ${concurrency} file(s) at a time, as npm test runs it${concurrency === 1 ? '' : ' with more at once'})`);
+    for (const f of tier.files) lines.push(`  ${f.suite.slice(0, 60).padEnd(60)} ${fmt(f.seconds).padStart(9)}`);
+    lines.push(`  ${tier.passed} passed, ${tier.failed} failed; wall time ${fmt(tier.seconds)}`);
+    lines.push(`target: whole live tier warm ≤ ${LIVE_TIER_TARGET} s — ${fmt(tier.seconds)} (${tier.seconds <= LIVE_TIER_TARGET ? 'met' : 'NOT met'})`, '');
   }
   console.log(`\nbench:live:scenarios\n${lines.join('\n')}`);
   const out = join(REPO_ROOT, '.tmp', 'results', 'bench-live-scenarios.json');
