@@ -145,8 +145,9 @@ const DEFAULT_REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.ur
 
 export type Options = {repoRoot?: string};
 
-function pageName(file: VFile): string {
-  return file.path ? path.relative(process.cwd(), file.path) : '<unknown page>';
+/** The page a remark plugin is compiling, relative to the repository, for error messages. */
+export function pageName(file: VFile, repoRoot: string): string {
+  return file.path ? path.relative(repoRoot, file.path) : '<unknown page>';
 }
 
 /** `path="…"` of the element, when it has a plain one, for error messages. */
@@ -163,7 +164,7 @@ function codeFor(node: JsxElement, repoRoot: string, file: VFile): Code {
   } catch (error) {
     const line = node.position ? `:${node.position.start.line}` : '';
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`${pageName(file)}${line}: <${ELEMENT_NAME}${pathAttribute(node)} /> ${reason}`, {cause: error});
+    throw new Error(`${pageName(file, repoRoot)}${line}: <${ELEMENT_NAME}${pathAttribute(node)} /> ${reason}`, {cause: error});
   }
 }
 
@@ -195,7 +196,7 @@ export default function remarkExampleFile(options: Options = {}) {
       // inline when text shares its line.
       if (node.type === 'mdxJsxTextElement') {
         const line = node.position ? `:${node.position.start.line}` : '';
-        throw new Error(`${pageName(file)}${line}: <${ELEMENT_NAME}> must stand on a line of its own`);
+        throw new Error(`${pageName(file, repoRoot)}${line}: <${ELEMENT_NAME}> must stand on a line of its own`);
       }
       const code = codeFor(node, repoRoot, file);
       (parent.children as Node[]).splice(index, 1, code, badgeFor(parseExampleFileElement(node).path));

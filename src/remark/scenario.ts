@@ -17,6 +17,7 @@ import type {Root} from 'mdast';
 import type {MdxJsxFlowElement, MdxJsxTextElement} from 'mdast-util-mdx-jsx';
 import ts from 'typescript';
 import {SKIP, visit} from 'unist-util-visit';
+import {pageName} from './example-file';
 import type {Node} from 'unist';
 import type {VFile} from 'vfile';
 
@@ -108,10 +109,6 @@ export function outlineOf(source: string, fileName: string): ScenarioOutline {
 function attribute(node: JsxElement, name: string): string | undefined {
   const found = node.attributes.find((a) => a.type === 'mdxJsxAttribute' && a.name === name);
   return typeof found?.value === 'string' ? found.value : undefined;
-}
-
-function pageName(file: VFile, repoRoot: string): string {
-  return file.path ? path.relative(repoRoot, file.path) : '<page>';
 }
 
 /** Checks the element and reads its scenario file; errors name the page and line. */

@@ -42,16 +42,16 @@ export function needsOwnResult(file: string): boolean {
   return !/\.(md|mdx)$/i.test(file);
 }
 
-/** Folders among the goals' example paths (src/data/goals.ts). */
-function goalFolders(): string[] {
-  return goals.flatMap((g) => g.examples).filter((p) => !/\.[a-z]+$/i.test(p.split('/').pop() ?? ''));
+/** The goals' example paths (src/data/goals.ts); the files among them list nothing below. */
+function goalExamples(): string[] {
+  return goals.flatMap((g) => g.examples);
 }
 
 export function loadVerificationData(
   siteDir: string,
   options: VerificationPluginOptions = {},
   now = Date.now(),
-  folders: string[] = goalFolders(),
+  folders: string[] = goalExamples(),
 ): VerificationPluginData {
   const file = path.join(siteDir, SNAPSHOT);
   const report = existsSync(file)
