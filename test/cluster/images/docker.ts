@@ -1,0 +1,110 @@
+// Docker steps every image the kind tier makes goes through: build from a Dockerfile, save to a
+// tarball, load a tarball, ask whether a tag exists. Images are kept as tarballs under
+// .cache/images/<name>@<version>-<inputs digest>/ (gitignored, like .cache/bin), so a warm run
+// loads them instead of building, and a change to any input (a Dockerfile, a binary) builds anew.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../paths';
+import { runCommand } from '../process';
+
+export interface ImageArchive {
+  /** The reference the image is tagged with, as pods name it (e.g. ghcr.io/fluxcd/source-controller:v1.9.3). */
+  ref: string;
+  /** A `docker save` tarball holding that tag. */
+  tarPath: string;
+}
+
+export function imagesCacheRoot(): string {
+  return join(REPO_ROOT, '.cache', 'images');
+}
+
+/** A short digest over files and strings: what decides whether a cached image is still good. */
+export function inputsDigest(inputs: { files?: string[]; text?: string[] }): string {
+  const hash = createHash('sha256');
+  for (const file of inputs.files ?? []) {
+    hash.update(file);
+    hash.update(statSync(file).isFile() ? readFileSync(file) : 'dir');
+  }
+  for (const text of inputs.text ?? []) hash.update(text);
+  return hash.digest('hex').slice(0, 12);
+}
+
+async function docker(args: string[], opts: { logFile?: string; timeoutMs?: number; input?: string } = {}): Promise<string> {
+  const result = await runCommand('docker', args, { logFile: opts.logFile, timeoutMs: opts.timeoutMs ?? 15 * 60_000, input: opts.input });
+  if (result.code !== 0) {
+    const tail = result.output.trim().split('\n').slice(-20).join('\n');
+    throw new Error(`docker ${args.slice(0, 3).join(' ')} … exited ${result.code}${opts.logFile ? ` (log: ${opts.logFile})` : ''}:\n${tail}`);
+  }
+  return result.output;
+}
+
+export async function imageExists(ref: string): Promise<boolean> {
+  const result = await runCommand('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], { timeoutMs: 30_000 });
+  return result.code === 0;
+}
+
+export interface BuildSpec {
+  /** Build context folder. */
+  context: string;
+  /** Dockerfile path (default <context>/Dockerfile). */
+  dockerfile?: string;
+  tag: string;
+  buildArgs?: Record<string, string>;
+  logFile?: string;
+}
+
+/** `docker build` (classic builder: FROM a local image or scratch needs no registry). */
+export async function dockerBuild(spec: BuildSpec): Promise<void> {
+  const args = ['build', '--tag', spec.tag];
+  if (spec.dockerfile) args.push('--file', spec.dockerfile);
+  for (const [k, v] of Object.entries(spec.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
+  args.push(spec.context);
+  await docker(args, { logFile: spec.logFile, timeoutMs: 30 * 60_000 });
+}
+
+export async function dockerSave(ref: string, tarPath: string): Promise<void> {
+  await docker(['save', '--output', tarPath, ref]);
+}
+
+export async function dockerLoad(tarPath: string): Promise<void> {
+  await docker(['load', '--input', tarPath]);
+}
+
+export { docker as runDocker };
+
+/**
+ * The cached tarball of `name@version` for these inputs, built by `build` (which must leave
+ * `ref` tagged in the engine) when missing. Also makes sure the engine has the tag, loading
+ * the tarball when a fresh engine lacks it. Progress goes to `log`.
+ */
+export async function cachedImage(opts: {
+  name: string;
+  version: string;
+  digest: string;
+  ref: string;
+  log: (line: string) => void;
+  build: (workDir: string) => Promise<void>;
+}): Promise<ImageArchive> {
+  const dir = join(imagesCacheRoot(), `${opts.name}@${opts.version}-${opts.digest}`);
+  const tarPath = join(dir, 'image.tar');
+  if (existsSync(tarPath)) {
+    if (!(await imageExists(opts.ref))) {
+      opts.log(`      ${opts.ref}: loading cached ${tarPath}`);
+      await dockerLoad(tarPath);
+    }
+    return { ref: opts.ref, tarPath };
+  }
+  const work = `${dir}.partial`;
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const started = Date.now();
+  opts.log(`      ${opts.ref}: building (${opts.name}@${opts.version}, inputs ${opts.digest}) …`);
+  await opts.build(work);
+  await dockerSave(opts.ref, join(work, 'image.tar'));
+  writeFileSync(join(work, 'image.json'), JSON.stringify({ ref: opts.ref, name: opts.name, version: opts.version, digest: opts.digest, builtAt: new Date().toISOString() }, null, 2));
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(work, dir);
+  opts.log(`      ${opts.ref}: built in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return { ref: opts.ref, tarPath };
+}
