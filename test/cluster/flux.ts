@@ -148,6 +148,8 @@ export interface Flux {
   logFiles(): Record<FluxController, string>;
   /** Seconds from startFlux() to all four controllers healthy. */
   readySeconds: number;
+  /** Brings logFiles() up to date where they are not written live (Flux in a cluster). */
+  collectLogs?(): Promise<void>;
   stop(): Promise<void>;
 }
 

@@ -1,7 +1,14 @@
-// The kind provider: a real cluster in Docker containers (kindest/node images), with Flux
-// installed in the cluster the way Flux's docs say (`flux install` with the pinned flux CLI).
-// It needs a Docker engine, so it runs on a laptop or on GitHub Actions, never on the machines
-// that have no container runtime: there unavailableReason() says why and every test skips.
+// The kind provider: a real cluster in Docker containers, with Flux installed in the cluster the
+// way Flux's docs say (`flux install` with the pinned flux CLI), and the demo app's image loaded
+// with `kind load`. It needs a Docker engine (scripts/docker-engine.sh starts one); without one,
+// unavailableReason() says why and every test skips.
+//
+// Images come from one of two sources (KIND_IMAGES, read in select.ts), through the same code:
+//   - local (default): made on this machine without any registry (test/cluster/images/): a node
+//     image from Debian + binaries built from their Go modules, with kubeadm's and Flux's images
+//     inside, so nothing is pulled. Machines here reach no container registry.
+//   - upstream: kind's published kindest/node image for the minor, pinned by digest, and Flux's
+//     images pulled by `flux install` from ghcr.io (GitHub Actions, a laptop).
 //
 // Reaching the git server from pods. The live tier's git server listens on the host's
 // 127.0.0.1, which is the pods' own loopback inside kind, so source-controller could never
@@ -18,7 +25,9 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { ensureTools, hasTool, toolPath, type Tool } from '../toolchain/binaries';
-import { FLUX_VERSION, KIND_VERSION, KUBERNETES_VERSION } from '../toolchain/versions';
+import { FLUX_VERSION, KIND_VERSION, KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from '../toolchain/versions';
+import { kindImageSource, type KindImageSource } from './select';
+import { NODE_NETWORK } from './images/node';
 import { keptLogsRoot, makeRunDir } from './paths';
 import { runCommand } from './process';
 import type { Cluster, ClusterProvider, StartOptions, StopOptions, StopReport } from './provider';
@@ -34,7 +43,6 @@ export const KIND_IMAGES_RELEASE = 'v0.33.0';
  * image in kind v0.33.0's pkg/apis/config/defaults/image.go.
  */
 export const KIND_NODE_IMAGES: Readonly<Record<string, { version: string; digest: string }>> = {
-  '1.34': { version: 'v1.34.11', digest: 'sha256:44e222ee2132dab25ff87301682f89eb82c7880ea3a1bf543bfe9708fd08d67d' },
   '1.35': { version: 'v1.35.8', digest: 'sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0' },
   '1.36': { version: 'v1.36.4', digest: 'sha256:099e049362a1526b2db71494e1947aae99bd16290d7c895f2b7ea312e3cbfaed' },
   '1.37': { version: 'v1.37.0', digest: 'sha256:a1ed56cfb0e7b93589bdf97c8cd566405a265939e3620fc4f5de89adff580ae5' },
@@ -54,17 +62,30 @@ export interface NodeImage {
   minor: string;
   /** The exact Kubernetes version the image runs (what the report records). */
   kubernetesVersion: string;
-  /** `kindest/node:vX.Y.Z@sha256:…` */
-  image: string;
+  /** Where the image comes from. */
+  source: KindImageSource;
+  /**
+   * upstream: `kindest/node:vX.Y.Z@sha256:…`; local: undefined until the image is made
+   * (resolveNodeImage), since its tag carries the digest of what it was made from.
+   */
+  image?: string;
 }
 
 /**
- * The node image for a Kubernetes version. kind publishes one image per minor per release, so
- * the patch is the image's, not the requested one: `v1.36.3` runs `v1.36.4`. Default: the minor
- * of the toolchain's KUBERNETES_VERSION.
+ * The node image for a Kubernetes version. Upstream, kind publishes one image per minor per
+ * release, so the patch is the image's, not the requested one (`v1.36.3` runs `v1.36.4`). Made
+ * here, the patch is the newest served of that minor (SUPPORTED_KUBERNETES_VERSIONS), or the exact
+ * version asked for. Default: the minor of the toolchain's KUBERNETES_VERSION.
  */
-export function kindNodeImage(kubernetesVersion: string = KUBERNETES_VERSION): NodeImage {
+export function kindNodeImage(kubernetesVersion: string = KUBERNETES_VERSION, source: KindImageSource = 'upstream'): NodeImage {
   const minor = kubernetesMinor(kubernetesVersion);
+  if (source === 'local') {
+    const exact = /^v?\d+\.\d+\.\d+$/.test(kubernetesVersion.trim()) ? `v${kubernetesVersion.trim().replace(/^v/, '')}` : SUPPORTED_KUBERNETES_VERSIONS[minor];
+    if (!exact) {
+      throw new Error(`no Kubernetes ${minor} to build a kind node image for (requested ${kubernetesVersion}); supported minors: ${Object.keys(SUPPORTED_KUBERNETES_VERSIONS).join(', ')} (test/toolchain/versions.ts)`);
+    }
+    return { minor, kubernetesVersion: exact, source };
+  }
   const pinned = KIND_NODE_IMAGES[minor];
   if (!pinned) {
     throw new Error(
@@ -72,7 +93,14 @@ export function kindNodeImage(kubernetesVersion: string = KUBERNETES_VERSION): N
         `pinned minors: ${Object.keys(KIND_NODE_IMAGES).join(', ')} (test/cluster/kind.ts)`,
     );
   }
-  return { minor, kubernetesVersion: pinned.version, image: `kindest/node:${pinned.version}@${pinned.digest}` };
+  return { minor, kubernetesVersion: pinned.version, source, image: `kindest/node:${pinned.version}@${pinned.digest}` };
+}
+
+/** The image to run: upstream's pinned reference, or the local image made (or found cached) now. */
+export async function resolveNodeImage(node: NodeImage, log: (line: string) => void): Promise<string> {
+  if (node.image) return node.image;
+  const { ensureLocalNodeImage } = await import('./images/node');
+  return (await ensureLocalNodeImage(node.kubernetesVersion, log)).ref;
 }
 
 /** A kind cluster name for a logical cluster name: `fg-<name>-<suffix>`, valid for kind and Docker. */
@@ -83,9 +111,13 @@ export function kindClusterName(name: string, suffix: string = randomBytes(2).to
 
 /**
  * The kind config file: one control-plane node, API server on 127.0.0.1 with a random port
- * (so several clusters can run side by side and nothing listens beyond loopback).
+ * (so several clusters can run side by side and nothing listens beyond loopback). kubelet may run
+ * on a cgroup v1 host (`failCgroupV1: false`; kubelet 1.35+ refuses v1 otherwise; a no-op on v2).
+ * A node image made here has no kindnetd: it brings its own bridge CNI config for NODE_NETWORK,
+ * so kind's default CNI is off and the subnets are the ones that config uses.
  */
-export function kindClusterConfig(opts: { kindName: string }): string {
+export function kindClusterConfig(opts: { kindName: string; source?: KindImageSource }): string {
+  const local = opts.source === 'local';
   return [
     'kind: Cluster',
     'apiVersion: kind.x-k8s.io/v1alpha4',
@@ -93,6 +125,13 @@ export function kindClusterConfig(opts: { kindName: string }): string {
     'networking:',
     '  apiServerAddress: "127.0.0.1"',
     '  apiServerPort: 0',
+    ...(local
+      ? ['  disableDefaultCNI: true', `  podSubnet: "${NODE_NETWORK.podSubnet}"`, `  serviceSubnet: "${NODE_NETWORK.serviceSubnet}"`]
+      : []),
+    'kubeadmConfigPatches:',
+    '  - |',
+    '    kind: KubeletConfiguration',
+    '    failCgroupV1: false',
     'nodes:',
     '  - role: control-plane',
     '',
@@ -128,15 +167,13 @@ export function kindExportLogsArgs(kindName: string, dir: string): string[] {
 }
 
 /**
- * `flux install` at the pinned Flux distribution: the four controllers of the live tier, waiting
- * for them to be ready. `--version` makes the CLI use its embedded manifests when it is that
- * version, and download that release's manifests otherwise, so the result is the release's own
- * install either way.
+ * `flux install` with the pinned CLI, as a reader types it: no `--version`, so the CLI installs
+ * the manifests embedded in it (its own release's; here, the pinned controllers'), never asking
+ * GitHub for release manifests. The four controllers of the live tier, waiting for them.
  */
-export function fluxInstallArgs(kubeconfigPath: string, version: string = FLUX_VERSION): string[] {
+export function fluxInstallArgs(kubeconfigPath: string): string[] {
   return [
     'install',
-    `--version=${version}`,
     '--components=source-controller,kustomize-controller,helm-controller,notification-controller',
     `--kubeconfig=${kubeconfigPath}`,
     '--timeout=5m',
@@ -209,16 +246,16 @@ export const machineProbe: KindProbe = {
  * minor has a pinned node image. Image pulls are not probed: a registry that refuses them makes
  * `kind create cluster` fail with its own message.
  */
-export function kindUnavailableReason(opts: { kubernetesVersion?: string } = {}, probe: KindProbe = machineProbe): string | undefined {
+export function kindUnavailableReason(opts: { kubernetesVersion?: string; source?: KindImageSource } = {}, probe: KindProbe = machineProbe): string | undefined {
   const reasons: string[] = [];
   const docker = probe.dockerProblem();
-  if (docker) reasons.push(`no Docker engine (${docker}); kind runs its nodes as Docker containers`);
+  if (docker) reasons.push(`no Docker engine (${docker}); kind runs its nodes as Docker containers (scripts/docker-engine.sh starts one)`);
   const missing = KIND_TOOLS.filter((t) => !probe.hasTool(t));
   if (missing.length && !probe.hasGo()) {
     reasons.push(`${missing.join(' and ')} not built and no Go toolchain to build them (npm run cluster:build -- --kind)`);
   }
   try {
-    kindNodeImage(opts.kubernetesVersion);
+    kindNodeImage(opts.kubernetesVersion, opts.source ?? kindImageSource());
   } catch (error) {
     reasons.push((error as Error).message);
   }
@@ -279,40 +316,60 @@ async function kindClusterExists(kindName: string): Promise<boolean> {
   return result.output.split('\n').map((l) => l.trim()).includes(kindName);
 }
 
-/** Creates the kind cluster, installs Flux, and returns it; on failure keeps logs and deletes it. */
+/**
+ * Images every cluster of this run gets with `kind load image-archive` after Flux is installed:
+ * the demo app's, made from examples/demo-app/Dockerfile (it is not published where the fleet's
+ * pods could pull it). Made once per process.
+ */
+let preloadImages: Promise<{ ref: string; tarPath: string }[]> | undefined;
+function imagesToLoad(log: (line: string) => void): Promise<{ ref: string; tarPath: string }[]> {
+  preloadImages ??= import('./images/demo-app').then((m) => m.ensureDemoAppImages(log));
+  return preloadImages;
+}
+
+/** Creates the kind cluster, installs Flux, loads the demo app's images, and returns it; on failure keeps logs and deletes it. */
 export async function startKindCluster(opts: KindStartOptions): Promise<KindCluster> {
   const log = opts.log ?? (() => {});
-  const reason = kindUnavailableReason({ kubernetesVersion: opts.kubernetesVersion });
+  const source = kindImageSource();
+  const reason = kindUnavailableReason({ kubernetesVersion: opts.kubernetesVersion, source });
   if (reason) throw new Error(reason);
   await ensureTools(KIND_TOOLS, { log });
+  const nodeImage = kindNodeImage(opts.kubernetesVersion, source);
+  const image = await resolveNodeImage(nodeImage, log);
+  const archives = await imagesToLoad(log);
   const started = Date.now();
-  const nodeImage = kindNodeImage(opts.kubernetesVersion);
   const runDir = makeRunDir('kind', opts.name);
   const logDir = join(runDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const plan: KindCreatePlan = {
     kindName: kindClusterName(opts.name),
-    image: nodeImage.image,
+    image,
     configPath: join(runDir, 'kind-config.yaml'),
     kubeconfigPath: join(runDir, 'kubeconfig'),
     waitSeconds: 180,
   };
-  writeFileSync(plan.configPath, kindClusterConfig(plan));
+  writeFileSync(plan.configPath, kindClusterConfig({ kindName: plan.kindName, source }));
   writeFileSync(join(runDir, 'state.json'), JSON.stringify({ kind: 'kind-cluster', name: opts.name, ownerPid: process.pid, plan }, null, 2));
-  const logs = { create: join(logDir, 'kind-create.log'), flux: join(logDir, 'flux-install.log'), delete: join(logDir, 'kind-delete.log') };
-  log(`[${opts.name}] kind create cluster ${plan.kindName} (${nodeImage.image})`);
+  const logs = { create: join(logDir, 'kind-create.log'), flux: join(logDir, 'flux-install.log'), load: join(logDir, 'kind-load.log'), delete: join(logDir, 'kind-delete.log') };
+  log(`[${opts.name}] kind create cluster ${plan.kindName} (${image}, images: ${source})`);
   const installFlux = opts.installFlux ?? true;
   try {
     await runLogged('kind', kindCreateArgs(plan), logs.create, (plan.waitSeconds + 300) * 1000);
+    log(`[${opts.name}] node Ready after ${((Date.now() - started) / 1000).toFixed(1)}s`);
     if (installFlux) {
-      log(`[${opts.name}] flux install ${FLUX_VERSION}`);
+      log(`[${opts.name}] flux install (the CLI's embedded ${FLUX_VERSION} manifests)`);
       await runLogged('flux', fluxInstallArgs(plan.kubeconfigPath), logs.flux, 6 * 60_000);
       await runLogged('flux', fluxCheckArgs(plan.kubeconfigPath), logs.flux, 4 * 60_000);
+      log(`[${opts.name}] Flux ready after ${((Date.now() - started) / 1000).toFixed(1)}s`);
     }
+    for (const archive of archives) {
+      await runLogged('kind', ['load', 'image-archive', archive.tarPath, '--name', plan.kindName], logs.load, 5 * 60_000);
+    }
+    if (archives.length) log(`[${opts.name}] loaded ${archives.map((a) => a.ref).join(', ')}`);
     const gitHost = await kindGateway(process.env);
     const startSeconds = (Date.now() - started) / 1000;
     log(`[${opts.name}] kind cluster ready in ${startSeconds.toFixed(1)}s; git server host for pods: ${gitHost}`);
-    return new KindClusterImpl(opts.name, plan, runDir, logDir, logs, nodeImage, installFlux, gitHost, startSeconds);
+    return new KindClusterImpl(opts.name, plan, runDir, logDir, logs, { ...nodeImage, image }, installFlux, gitHost, startSeconds);
   } catch (error) {
     const kept = keepKindLogs(plan.kindName, logDir);
     await runCommand(toolPath('kind'), kindDeleteArgs(plan), { logFile: logs.delete, timeoutMs: 120_000 });
@@ -348,7 +405,7 @@ class KindClusterImpl implements KindCluster {
     private readonly plan: KindCreatePlan,
     private readonly runDir: string,
     readonly logDir: string,
-    private readonly logs: { create: string; flux: string; delete: string },
+    private readonly logs: Record<'create' | 'flux' | 'load' | 'delete', string>,
     readonly nodeImage: NodeImage,
     readonly fluxInCluster: boolean,
     readonly gitHost: string,

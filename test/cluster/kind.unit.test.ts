@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
-import { KIND_VERSION, KUBERNETES_VERSION, FLUX_VERSION } from '../toolchain/versions';
+import { KIND_VERSION, KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from '../toolchain/versions';
+import { NODE_NETWORK } from './images/node';
 import {
   KIND_IMAGES_RELEASE,
   KIND_NODE_IMAGES,
@@ -26,28 +27,36 @@ test('the node images belong to the pinned kind release and are pinned by digest
     assert.equal(kubernetesMinor(version), minor);
     assert.match(digest, /^sha256:[0-9a-f]{64}$/);
   }
-  // The CI matrix (1.34, 1.35, 1.36) and the canary versions all have an image.
-  for (const minor of ['1.34', '1.35', '1.36']) assert.ok(KIND_NODE_IMAGES[minor], `no image for ${minor}`);
+  // Every supported minor (the CI matrix) has an upstream image.
+  for (const minor of Object.keys(SUPPORTED_KUBERNETES_VERSIONS)) assert.ok(KIND_NODE_IMAGES[minor], `no image for ${minor}`);
 });
 
-test('kindNodeImage picks the image per Kubernetes minor and reports the version it runs', () => {
+test('kindNodeImage (upstream) picks the image per Kubernetes minor and reports the version it runs', () => {
   assert.deepEqual(kindNodeImage('1.35'), {
     minor: '1.35',
     kubernetesVersion: 'v1.35.8',
+    source: 'upstream',
     image: 'kindest/node:v1.35.8@sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0',
   });
-  assert.equal(kindNodeImage('v1.34.4').image, 'kindest/node:v1.34.11@sha256:44e222ee2132dab25ff87301682f89eb82c7880ea3a1bf543bfe9708fd08d67d');
   assert.equal(kindNodeImage('1.36.3').kubernetesVersion, 'v1.36.4');
   // Default: the toolchain's Kubernetes minor.
   assert.equal(kindNodeImage().minor, kubernetesMinor(KUBERNETES_VERSION));
-  assert.throws(() => kindNodeImage('1.29'), /no pinned node image for Kubernetes 1\.29.*pinned minors: 1\.34, 1\.35, 1\.36/);
+  assert.throws(() => kindNodeImage('1.34'), /no pinned node image for Kubernetes 1\.34.*pinned minors: 1\.35, 1\.36, 1\.37/);
   assert.throws(() => kubernetesMinor('latest'), /"latest" is not a Kubernetes version/);
+});
+
+test('kindNodeImage (local) builds the exact version asked for, or the newest served patch of a minor', () => {
+  assert.deepEqual(kindNodeImage('1.37', 'local'), { minor: '1.37', kubernetesVersion: SUPPORTED_KUBERNETES_VERSIONS['1.37'], source: 'local' });
+  assert.equal(kindNodeImage('v1.36.1', 'local').kubernetesVersion, 'v1.36.1');
+  assert.equal(kindNodeImage('1.35.4', 'local').kubernetesVersion, 'v1.35.4');
+  assert.equal(kindNodeImage(undefined, 'local').kubernetesVersion, KUBERNETES_VERSION);
+  assert.throws(() => kindNodeImage('1.34', 'local'), /no Kubernetes 1\.34 to build a kind node image for.*supported minors: 1\.35, 1\.36, 1\.37/);
 });
 
 test('kind create/delete/export arguments', () => {
   const plan = {
     kindName: 'fg-staging-ab12',
-    image: kindNodeImage('1.36').image,
+    image: kindNodeImage('1.36').image!,
     configPath: '/run/kind-config.yaml',
     kubeconfigPath: '/run/kubeconfig',
     waitSeconds: 180,
@@ -69,21 +78,29 @@ test('kind cluster names are valid kind names and unique per start', () => {
   for (const name of ['staging', 'A/B', '---']) assert.match(kindClusterName(name), /^[a-z0-9.-]+$/);
 });
 
-test('the kind config: one control-plane node, API server on 127.0.0.1 with a random port', () => {
-  const text = kindClusterConfig({ kindName: 'fg-dev-0001' });
-  assert.deepEqual(parseYaml(text), {
+test('the kind config: one control-plane node, API server on 127.0.0.1 with a random port, kubelet allowed on cgroup v1', () => {
+  const patches = ['kind: KubeletConfiguration\nfailCgroupV1: false\n'];
+  assert.deepEqual(parseYaml(kindClusterConfig({ kindName: 'fg-dev-0001', source: 'upstream' })), {
     kind: 'Cluster',
     apiVersion: 'kind.x-k8s.io/v1alpha4',
     name: 'fg-dev-0001',
     networking: { apiServerAddress: '127.0.0.1', apiServerPort: 0 },
+    kubeadmConfigPatches: patches,
     nodes: [{ role: 'control-plane' }],
+  });
+  // A node image made here brings its own bridge CNI for its own subnets.
+  assert.deepEqual(parseYaml(kindClusterConfig({ kindName: 'fg-dev-0001', source: 'local' })).networking, {
+    apiServerAddress: '127.0.0.1',
+    apiServerPort: 0,
+    disableDefaultCNI: true,
+    podSubnet: NODE_NETWORK.podSubnet,
+    serviceSubnet: NODE_NETWORK.serviceSubnet,
   });
 });
 
-test('flux install uses the pinned Flux release and the four controllers', () => {
+test("flux install uses the CLI's embedded manifests (no --version) and the four controllers", () => {
   assert.deepEqual(fluxInstallArgs('/run/kubeconfig'), [
     'install',
-    `--version=${FLUX_VERSION}`,
     '--components=source-controller,kustomize-controller,helm-controller,notification-controller',
     '--kubeconfig=/run/kubeconfig',
     '--timeout=5m',
@@ -104,7 +121,8 @@ test('kindUnavailableReason: docker, binaries and image each give a reason; none
   // Missing binaries are fine when Go can build them; not otherwise.
   assert.equal(kindUnavailableReason({}, probe({ hasTool: () => false })), undefined);
   assert.match(kindUnavailableReason({}, probe({ hasTool: (t) => t !== 'kind', hasGo: () => false }))!, /kind not built and no Go toolchain/);
-  assert.match(kindUnavailableReason({ kubernetesVersion: '1.20' }, probe())!, /no pinned node image for Kubernetes 1\.20/);
+  assert.match(kindUnavailableReason({ kubernetesVersion: '1.20', source: 'upstream' }, probe())!, /no pinned node image for Kubernetes 1\.20/);
+  assert.match(kindUnavailableReason({ kubernetesVersion: '1.20', source: 'local' }, probe())!, /no Kubernetes 1\.20 to build/);
   const all = kindUnavailableReason({}, probe({ dockerProblem: () => 'the docker CLI is not installed', hasTool: () => false, hasGo: () => false }))!;
   assert.match(all, /docker CLI is not installed.*kind and flux not built/);
 });

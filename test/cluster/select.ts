@@ -3,6 +3,9 @@
 //   CLUSTER_PROVIDER=local (default) | kind | existing
 //   CLUSTER_KUBERNETES_VERSION=1.35   (optional; the version clusters start at when a scenario
 //                                      does not ask for one; kind maps it to its pinned image)
+//   KIND_IMAGES=local (default) | upstream
+//                                     (kind only: make the node, Flux and demo images here without
+//                                      a registry, or use kindest/node and ghcr.io's Flux images)
 //
 // Scenarios call selectedProvider() and never ask which one they got. The report tier of a live
 // result is the provider's name (local | kind | existing).
@@ -16,6 +19,16 @@ export function providerName(env: NodeJS.ProcessEnv = process.env): ProviderName
   if (raw === '') return 'local';
   if ((PROVIDER_NAMES as readonly string[]).includes(raw)) return raw as ProviderName;
   throw new Error(`CLUSTER_PROVIDER="${env.CLUSTER_PROVIDER}" is not one of ${PROVIDER_NAMES.join(', ')}`);
+}
+
+export type KindImageSource = 'local' | 'upstream';
+
+/** KIND_IMAGES: where the kind tier's node and Flux images come from; throws on an unknown value. */
+export function kindImageSource(env: NodeJS.ProcessEnv = process.env): KindImageSource {
+  const raw = (env.KIND_IMAGES ?? '').trim().toLowerCase();
+  if (raw === '' || raw === 'local') return 'local';
+  if (raw === 'upstream') return 'upstream';
+  throw new Error(`KIND_IMAGES="${env.KIND_IMAGES}" is not local or upstream`);
 }
 
 /** CLUSTER_KUBERNETES_VERSION, or undefined (each provider then uses its default). */

@@ -3,7 +3,7 @@
 // With no flags: every tool except kind, at the pinned versions.
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { CONTROL_PLANE_TOOLS, DEFAULT_TOOLS, isTool, type Tool } from './catalog';
+import { CONTROL_PLANE_TOOLS, DEFAULT_TOOLS, FLUX_CONTROLLERS, KIND_NODE_KUBERNETES_TOOLS, KIND_NODE_TOOLS, isTool, type Tool } from './catalog';
 import { buildTools, type BuildRequest } from './builder';
 import { CANARY_KUBERNETES_VERSIONS } from './versions';
 
@@ -51,7 +51,13 @@ export function requestsFor(cli: CliOptions): BuildRequest[] {
       reqs.push(...CONTROL_PLANE_TOOLS.map((tool) => ({ tool, kubernetesVersion: v })));
     }
   }
-  if (cli.kind) reqs.push({ tool: 'kind' });
+  if (cli.kind) {
+    // kind itself, and everything a kind node image and Flux's images are made of here
+    // (test/cluster/images/): node agent, runtime, CNI, CoreDNS, control plane, controllers.
+    reqs.push({ tool: 'kind' }, { tool: 'flux' }, ...FLUX_CONTROLLERS.map((tool) => ({ tool })));
+    reqs.push(...KIND_NODE_TOOLS.map((tool) => ({ tool })));
+    reqs.push(...KIND_NODE_KUBERNETES_TOOLS.map((tool) => ({ tool, kubernetesVersion: cli.kubernetes })));
+  }
   return reqs;
 }
 

@@ -11,6 +11,10 @@ import {
   KUBERNETES_VERSION,
   KWOK_VERSION,
   SOPS_VERSION,
+  CONTAINERD_VERSION,
+  CNI_PLUGINS_VERSION,
+  CRICTL_VERSION,
+  COREDNS_VERSION,
 } from './versions';
 
 export type Tool =
@@ -31,7 +35,19 @@ export type Tool =
   | 'sops'
   | 'age'
   | 'age-keygen'
-  | 'kind';
+  | 'kind'
+  | 'kubelet'
+  | 'kubeadm'
+  | 'kube-proxy'
+  | 'containerd'
+  | 'containerd-shim-runc-v2'
+  | 'ctr'
+  | 'crictl'
+  | 'coredns'
+  | 'cni-bridge'
+  | 'cni-host-local'
+  | 'cni-loopback'
+  | 'cni-portmap';
 
 export type FluxController = keyof typeof FLUX_CONTROLLER_VERSIONS;
 
@@ -58,7 +74,45 @@ export const KUBERNETES_TOOLS: readonly Tool[] = [
   'kube-controller-manager',
   'kube-scheduler',
   'kubectl',
+  'kubelet',
+  'kubeadm',
+  'kube-proxy',
 ];
+
+/**
+ * What a kind node image made here carries beyond the control plane: the node agent and kubeadm,
+ * kube-proxy's image, the container runtime, CNI plugins, crictl and CoreDNS's image
+ * (test/cluster/images/node.ts; built with `--kind`, per Kubernetes version for the first three).
+ */
+export const KIND_NODE_KUBERNETES_TOOLS: readonly Tool[] = [
+  'kubelet',
+  'kubeadm',
+  'kube-proxy',
+  'kubectl',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+];
+export const KIND_NODE_TOOLS: readonly Tool[] = [
+  'containerd',
+  'containerd-shim-runc-v2',
+  'ctr',
+  'crictl',
+  'coredns',
+  'cni-bridge',
+  'cni-host-local',
+  'cni-loopback',
+  'cni-portmap',
+  'etcd',
+];
+
+/** CNI plugin tools and the file name each has in /opt/cni/bin. */
+export const CNI_PLUGIN_FILES: Readonly<Partial<Record<Tool, string>>> = {
+  'cni-bridge': 'bridge',
+  'cni-host-local': 'host-local',
+  'cni-loopback': 'loopback',
+  'cni-portmap': 'portmap',
+};
 
 /** The control plane that `--kubernetes` and `--canary` build for other versions. */
 export const CONTROL_PLANE_TOOLS: readonly Tool[] = [
@@ -97,10 +151,22 @@ export const BUILD_ORDER: readonly Tool[] = [
   'age-keygen',
   'actionlint',
   'kind',
+  'kubelet',
+  'kubeadm',
+  'kube-proxy',
+  'containerd',
+  'containerd-shim-runc-v2',
+  'ctr',
+  'crictl',
+  'coredns',
+  'cni-bridge',
+  'cni-host-local',
+  'cni-loopback',
+  'cni-portmap',
 ];
 
 /** The default `npm run cluster:build` set: everything except kind (and canary versions). */
-export const DEFAULT_TOOLS: readonly Tool[] = BUILD_ORDER.filter((t) => t !== 'kind');
+export const DEFAULT_TOOLS: readonly Tool[] = BUILD_ORDER.filter((t) => t !== 'kind' && !KIND_NODE_TOOLS.includes(t) && !['kubelet', 'kubeadm', 'kube-proxy'].includes(t));
 
 export function isTool(name: string): name is Tool {
   return (BUILD_ORDER as readonly string[]).includes(name);
@@ -149,6 +215,24 @@ export function toolSpec(tool: Tool, kubernetesVersion: string = KUBERNETES_VERS
       return plainSpec(tool, 'filippo.io/age', AGE_VERSION, `filippo.io/age/cmd/${tool}`);
     case 'kind':
       return plainSpec(tool, 'sigs.k8s.io/kind', KIND_VERSION, 'sigs.k8s.io/kind');
+    case 'containerd':
+    case 'containerd-shim-runc-v2':
+    case 'ctr': {
+      const module = 'github.com/containerd/containerd/v2';
+      return plainSpec(tool, module, CONTAINERD_VERSION, `${module}/cmd/${tool}`);
+    }
+    case 'crictl':
+      return plainSpec(tool, 'sigs.k8s.io/cri-tools', CRICTL_VERSION, 'sigs.k8s.io/cri-tools/cmd/crictl');
+    case 'coredns':
+      return plainSpec(tool, 'github.com/coredns/coredns', COREDNS_VERSION, 'github.com/coredns/coredns');
+    case 'cni-bridge':
+    case 'cni-host-local':
+    case 'cni-loopback':
+    case 'cni-portmap': {
+      const module = 'github.com/containernetworking/plugins';
+      const where = { 'cni-bridge': 'main/bridge', 'cni-host-local': 'ipam/host-local', 'cni-loopback': 'main/loopback', 'cni-portmap': 'meta/portmap' }[tool];
+      return plainSpec(tool, module, CNI_PLUGINS_VERSION, `${module}/plugins/${where}`);
+    }
     default:
       throw new Error(`unknown tool: ${String(tool)}`);
   }

@@ -181,7 +181,7 @@ export function kubernetesVersionLdflags(kubernetesVersion: string): string[] {
 export function composeLdflags(tool: string, version: string): string {
   const flags = ['-s', '-w'];
   const bare = version.replace(/^v/, '');
-  if (['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl'].includes(tool)) {
+  if (['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl', 'kubelet', 'kubeadm', 'kube-proxy'].includes(tool)) {
     flags.push(...kubernetesVersionLdflags(version));
   } else if (tool === 'kwokctl' || tool === 'kwok') {
     flags.push(`-X sigs.k8s.io/kwok/pkg/consts.Version=${bare}`);
@@ -194,6 +194,10 @@ export function composeLdflags(tool: string, version: string): string {
     flags.push(`-X main.version=${version}`);
   } else if (tool === 'age' || tool === 'age-keygen') {
     flags.push(`-X main.Version=${version}`);
+  } else if (['containerd', 'containerd-shim-runc-v2', 'ctr'].includes(tool)) {
+    flags.push(`-X github.com/containerd/containerd/v2/version.Version=${version}`);
+  } else if (tool === 'crictl') {
+    flags.push(`-X sigs.k8s.io/cri-tools/pkg/version.Version=${version}`);
   } else if (tool === 'actionlint') {
     // Built from a wrapper module, debug.BuildInfo's main version would be "(devel)".
     flags.push(`-X github.com/rhysd/actionlint.version=${version}`);

@@ -9,9 +9,20 @@
 export const KUBERNETES_VERSION = 'v1.36.3';
 
 /** Control-plane versions the upgrade canary starts one after another (built only with `--canary`). */
-// The three supported minors at the time of writing (n-2 … n), so the canary proves the examples
-// survive the upgrades readers will actually do.
-export const CANARY_KUBERNETES_VERSIONS: readonly string[] = ['v1.34.4', 'v1.35.4', 'v1.36.3'];
+// The three supported minors (n-2 … n), so the canary proves the examples survive the upgrades
+// readers will actually do.
+export const CANARY_KUBERNETES_VERSIONS: readonly string[] = ['v1.35.4', 'v1.36.3', 'v1.37.2'];
+
+/**
+ * The newest patch served here of each Kubernetes minor the guide supports (1.34 reached end of
+ * life on 2026-10-27). The kind tier builds its node image for one of these when a run asks for
+ * a minor (CLUSTER_KUBERNETES_VERSION=1.37).
+ */
+export const SUPPORTED_KUBERNETES_VERSIONS: Readonly<Record<string, string>> = {
+  '1.35': 'v1.35.4',
+  '1.36': 'v1.36.3',
+  '1.37': 'v1.37.2',
+};
 
 /** etcd behind the local apiserver. */
 // v3.6.8: the etcd Kubernetes v1.36.3 itself names (build/dependencies.yaml, kubeadm's
@@ -66,3 +77,20 @@ export const AGE_VERSION = 'v1.3.2';
 /** kind, for the optional kind tier (needs a container runtime; built only with `--kind`). */
 // v0.33.0: newest kind served here; only built on demand since the local tier does not need it.
 export const KIND_VERSION = 'v0.33.0';
+
+/** The kind node image made here (test/cluster/images/node.ts): its container runtime. */
+// v2.3.4: the containerd kind v0.33.0's own base image builds (images/base/Dockerfile); kubelet
+// 1.36 asks the runtime for its cgroup driver (RuntimeConfig), which containerd 1.x lacks.
+export const CONTAINERD_VERSION = 'v2.3.4';
+
+/** CNI plugins in the node image: bridge + host-local + loopback + portmap replace kindnetd. */
+// v1.9.1: the plugins kind v0.33.0 ships. kindnetd itself cannot be built from the module proxy
+// here (a pseudo-version dependency is refused), so the node carries a plain bridge config.
+export const CNI_PLUGINS_VERSION = 'v1.9.1';
+
+/** crictl in the node image (kind export logs and people debugging a node use it). */
+// v1.36.0: the cri-tools kind v0.33.0 ships.
+export const CRICTL_VERSION = 'v1.36.0';
+
+/** CoreDNS image in the node: the version kubeadm v1.36 deploys (constants.CoreDNSVersion). */
+export const COREDNS_VERSION = 'v1.14.2';

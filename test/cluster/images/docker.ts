@@ -13,6 +13,8 @@ export interface ImageArchive {
   ref: string;
   /** A `docker save` tarball holding that tag. */
   tarPath: string;
+  /** The digest of the inputs it was made from (its INPUTS_LABEL). */
+  digest?: string;
 }
 
 export function imagesCacheRoot(): string {
@@ -44,6 +46,21 @@ export async function imageExists(ref: string): Promise<boolean> {
   return result.code === 0;
 }
 
+/** The label every image made here carries: the digest of the inputs it was made from. */
+export const INPUTS_LABEL = 'dev.fieldguide.inputs';
+
+/** True when the engine has `ref` made from inputs `digest`. */
+export async function cachedImageRef(ref: string, digest: string): Promise<boolean> {
+  return (await imageInputs(ref)) === digest;
+}
+
+/** The inputs digest of the image the engine has under `ref`, or undefined. */
+export async function imageInputs(ref: string): Promise<string | undefined> {
+  const result = await runCommand('docker', ['image', 'inspect', '--format', `{{index .Config.Labels "${INPUTS_LABEL}"}}`, ref], { timeoutMs: 30_000 });
+  const value = result.output.trim();
+  return result.code === 0 && value && value !== '<no value>' ? value : undefined;
+}
+
 export interface BuildSpec {
   /** Build context folder. */
   context: string;
@@ -52,11 +69,13 @@ export interface BuildSpec {
   tag: string;
   buildArgs?: Record<string, string>;
   logFile?: string;
+  /** Inputs digest recorded as the INPUTS_LABEL label (see cachedImage). */
+  inputs?: string;
 }
 
 /** `docker build` (classic builder: FROM a local image or scratch needs no registry). */
 export async function dockerBuild(spec: BuildSpec): Promise<void> {
-  const args = ['build', '--tag', spec.tag];
+  const args = ['build', '--tag', spec.tag, ...(spec.inputs ? ['--label', `${INPUTS_LABEL}=${spec.inputs}`] : [])];
   if (spec.dockerfile) args.push('--file', spec.dockerfile);
   for (const [k, v] of Object.entries(spec.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
   args.push(spec.context);
@@ -75,8 +94,10 @@ export { docker as runDocker };
 
 /**
  * The cached tarball of `name@version` for these inputs, built by `build` (which must leave
- * `ref` tagged in the engine) when missing. Also makes sure the engine has the tag, loading
- * the tarball when a fresh engine lacks it. Progress goes to `log`.
+ * `ref` tagged in the engine, labelled with INPUTS_LABEL=digest) when missing. Also makes sure the
+ * engine has the tag, loading the tarball when a fresh engine lacks it; an engine that already
+ * holds the image made from these inputs (a fresh clone on the same machine) is only saved from.
+ * Progress goes to `log`.
  */
 export async function cachedImage(opts: {
   name: string;
@@ -93,18 +114,24 @@ export async function cachedImage(opts: {
       opts.log(`      ${opts.ref}: loading cached ${tarPath}`);
       await dockerLoad(tarPath);
     }
-    return { ref: opts.ref, tarPath };
+    return { ref: opts.ref, tarPath, digest: opts.digest };
   }
   const work = `${dir}.partial`;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const started = Date.now();
-  opts.log(`      ${opts.ref}: building (${opts.name}@${opts.version}, inputs ${opts.digest}) …`);
-  await opts.build(work);
+  if ((await imageInputs(opts.ref)) === opts.digest) {
+    opts.log(`      ${opts.ref}: the engine already has it (inputs ${opts.digest}); saving to the cache`);
+  } else {
+    opts.log(`      ${opts.ref}: building (${opts.name}@${opts.version}, inputs ${opts.digest}) …`);
+    await opts.build(work);
+    const got = await imageInputs(opts.ref);
+    if (got !== opts.digest) throw new Error(`${opts.name}: the build left ${opts.ref} labelled ${INPUTS_LABEL}=${got ?? '(none)'}, expected ${opts.digest}`);
+  }
   await dockerSave(opts.ref, join(work, 'image.tar'));
   writeFileSync(join(work, 'image.json'), JSON.stringify({ ref: opts.ref, name: opts.name, version: opts.version, digest: opts.digest, builtAt: new Date().toISOString() }, null, 2));
   rmSync(dir, { recursive: true, force: true });
   renameSync(work, dir);
   opts.log(`      ${opts.ref}: built in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  return { ref: opts.ref, tarPath };
+  return { ref: opts.ref, tarPath, digest: opts.digest };
 }

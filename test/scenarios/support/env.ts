@@ -5,12 +5,14 @@
 // stop() tears everything down in reverse order even when parts failed, keeping the logs and
 // printing their tails when the file failed.
 import { startFlux, type Flux } from '../../cluster/flux';
+import { connectInClusterFlux, setControllerFlag } from '../../cluster/flux-in-cluster';
 import { formatTails } from '../../cluster/logs';
 import type { Cluster, ClusterProvider, ProviderName } from '../../cluster/provider';
 import { selectedProvider } from '../../cluster/select';
 import { startGitServer, type GitServer } from '../../gitserver';
 import type { FileTransform } from '../../gitserver/server';
 import { liveSkipReason, stopAll } from '../../harness/environment';
+import { gitServerHost, liveConcurrency } from '../../harness/providers';
 import { Kube } from '../../harness/kube';
 import { ensureTools, hasTool } from '../../toolchain/binaries';
 import { KUBERNETES_VERSION } from '../../toolchain/versions';
@@ -114,14 +116,29 @@ export async function stopScenarioCluster(sc: ScenarioCluster, opts: { keepLogs?
   return kept;
 }
 
+/** The in-cluster Flux (kind), with the same dependency requeue the local processes get. */
+async function connectInFlux(cluster: Cluster, requeueDependency: string, log: (line: string) => void): Promise<Flux> {
+  for (const controller of ['kustomize-controller', 'helm-controller'] as const) {
+    await setControllerFlag(cluster, controller, `--requeue-dependency=${requeueDependency}`);
+  }
+  return connectInClusterFlux(cluster, log);
+}
+
+/** Runs `start` for each name, at most `limit` at a time; settles like Promise.allSettled. */
+async function settleInBatches<T>(names: string[], limit: number, start: (name: string) => Promise<T>): Promise<PromiseSettledResult<T>[]> {
+  const results: PromiseSettledResult<T>[] = [];
+  for (let i = 0; i < names.length; i += limit) {
+    results.push(...(await Promise.allSettled(names.slice(i, i + limit).map(start))));
+  }
+  return results;
+}
+
 async function startCluster(provider: ClusterProvider, name: string, opts: Omit<ScenarioEnvOptions, 'clusters' | 'repos'>): Promise<ScenarioCluster> {
   const log = opts.log ?? (() => {});
   const cluster = await provider.start({ name, log });
   try {
-    if (cluster.fluxInCluster) {
-      throw new Error(`${provider.name} runs Flux in the cluster; the scenarios run Flux as local processes (kill, restart, loopback git server)`);
-    }
-    const flux = await startFlux(cluster, { log, requeueDependency: opts.requeueDependency ?? SCENARIO_REQUEUE_DEPENDENCY });
+    const requeueDependency = opts.requeueDependency ?? SCENARIO_REQUEUE_DEPENDENCY;
+    const flux = cluster.fluxInCluster ? await connectInFlux(cluster, requeueDependency, log) : await startFlux(cluster, { log, requeueDependency });
     const kube = new Kube(cluster.kubeconfigPath);
     const fluxLogs = () => Object.values(flux.logFiles());
     return {
@@ -141,24 +158,31 @@ async function startCluster(provider: ClusterProvider, name: string, opts: Omit<
   }
 }
 
-/** Starts the git server (with the repos) and the clusters; everything started is stopped on failure. */
+/**
+ * Starts the clusters, then the git server where their Flux can reach it (127.0.0.1, or the kind
+ * network's gateway when Flux runs in kind), then the repos; everything started is stopped on
+ * failure. Clusters start `liveConcurrency` at a time (the provider's trait, LIVE_CONCURRENCY).
+ */
 export async function startScenarioEnv(opts: ScenarioEnvOptions): Promise<ScenarioEnv> {
   const provider = opts.provider ?? (await selectedProvider());
   const log = opts.log ?? (() => {});
-  const git = await startGitServer({ credentials: opts.gitAuth === false ? false : undefined, log: (l) => log(`git: ${l}`) });
   const started: ScenarioCluster[] = [];
+  let git: GitServer | undefined;
   try {
+    const results = await settleInBatches(opts.clusters, liveConcurrency(provider.name), (name) => startCluster(provider, name, opts));
+    for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    const hosts = [...new Set(started.map((c) => gitServerHost(c.cluster)))];
+    if (hosts.length > 1) throw new Error(`the clusters of one scenario need the git server on different addresses (${hosts.join(', ')})`);
+    git = await startGitServer({ host: hosts[0], credentials: opts.gitAuth === false ? false : undefined, log: (l) => log(`git: ${l}`) });
     for (const repo of opts.repos ?? []) {
       const transform: FileTransform = repoTransform(git, repo.name, repo.transform);
       await git.createRepoFrom(repo.dir, repo.name, { transform, branch: repo.branch });
     }
-    const results = await Promise.allSettled(opts.clusters.map((name) => startCluster(provider, name, opts)));
-    for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failure) throw failure.reason;
   } catch (error) {
     const errors = await stopAll([
-      ['git server', () => git.stop()],
+      ['git server', async () => git?.stop()],
       ...started.map((c): [string, () => Promise<unknown>] => [`cluster ${c.name}`, async () => {
         await c.flux.stop();
         await c.cluster.stop({ keepLogs: true });
@@ -186,6 +210,7 @@ function makeEnv(provider: ProviderName, git: GitServer, clusters: ScenarioClust
     async stop(opts = {}) {
       if (stopped) return '';
       stopped = true;
+      if (opts.failed) await Promise.all(clusters.map((c) => c.flux.collectLogs?.().catch(() => undefined)));
       const tails = opts.failed
         ? clusters.map((c) => `${formatTails(c.fluxLogs(), 15)}\n${formatTails(Object.values(c.cluster.componentLogs()), 6)}`).join('\n')
         : '';
