@@ -5,7 +5,7 @@ import path from 'node:path';
 import { recordResult } from '../report/record.ts';
 import { analyze, findingsOf, type Analysis } from './analyze.ts';
 import { formatFindings } from './findings.ts';
-import { POLICY_RULES } from './policy.ts';
+import { CLUSTER_POLICY_RULES, POLICY_RULES } from './policy.ts';
 import { staticSetup } from './setup.ts';
 import { EXAMPLES_DIR, REPO_ROOT, display, toPosix } from './tree.ts';
 
@@ -53,6 +53,13 @@ test('every rendered object validates against the Kubernetes and Flux schemas (k
 
 for (const rule of POLICY_RULES) {
   test(`policy ${rule.id}: ${rule.message}`, { skip }, () => {
+    none('policy', (f) => f.rule === rule.id);
+  });
+}
+
+// Rules over each rendered cluster as a whole (a Service and the pods it selects).
+for (const rule of CLUSTER_POLICY_RULES) {
+  test(`policy ${rule.id} (every rendered cluster): ${rule.message}`, { skip }, () => {
     none('policy', (f) => f.rule === rule.id);
   });
 }

@@ -36,6 +36,11 @@ export const EXPECTATIONS: readonly Expectation[] = [
   { fixture: 'latest-image', what: 'an image on :latest', check: 'policy', rule: 'image-tag', file: 'deployment.yaml', reason: /uses :latest/ },
   { fixture: 'latest-image', what: 'a Deployment without probes', check: 'policy', rule: 'probes', file: 'deployment.yaml', reason: /has no livenessProbe.*has no readinessProbe/ },
   { fixture: 'flux-duplicate-object', what: 'two Flux Kustomizations applying the same object', check: 'flux', rule: 'duplicate-object', file: 'apps/two/settings.yaml', reason: /applied by both Kustomization flux-system\/one and flux-system\/two/ },
+  { fixture: 'probe-port-typo', what: 'a probe on a port name the container does not declare', check: 'policy', rule: 'probe-port', file: 'deployment.yaml', line: 37, reason: /container web: readinessProbe\.httpGet\.port htp is not the name of a port of the container \(its ports: http=8080\)/ },
+  { fixture: 'unknown-probe-path', what: 'a demo app probe on a path the app does not serve', check: 'policy', rule: 'demo-app-probe-path', file: 'deployment.yaml', line: 36, reason: /container web: readinessProbe\.httpGet\.path \/ready is not a route of the app/ },
+  { fixture: 'wrong-container-port', what: 'a demo app containerPort the app does not listen on', check: 'policy', rule: 'demo-app-port', file: 'deployment.yaml', line: 29, reason: /container web: containerPort 8081 \(http\) is not the port the app listens on, 8080/ },
+  { fixture: 'service-selects-nothing', what: 'a Service whose selector matches no pod of its cluster', check: 'policy', rule: 'service-selects-pods', file: 'apps/web/service.yaml', line: 8, reason: /cluster test: selector app\.kubernetes\.io\/name=website matches no pod template in namespace web: Deployment\/web has app\.kubernetes\.io\/name=web/ },
+  { fixture: 'service-target-port', what: 'a Service targetPort the selected pods do not declare', check: 'policy', rule: 'service-target-port', file: 'apps/web/service.yaml', line: 12, reason: /cluster test: port http targets 8081, which Deployment\/web \(ports: http=8080\) does not declare/ },
   { fixture: 'flux-path-missing', what: 'a Flux Kustomization whose path does not exist', check: 'flux', rule: 'path-missing', file: 'clusters/test/apps.yaml', reason: /spec\.path \.\/apps\/test does not exist/ },
 ];
 

@@ -8,13 +8,15 @@
 // kustomize-controller adds to the kustomization (targetNamespace, namePrefix, nameSuffix,
 // images, patches, components, commonMetadata) are applied the same way, and postBuild
 // substitution uses the ${var}, ${var:=default} and ${var:-default} forms and $${var} escapes.
-// The live tier runs the real controllers; this is the offline preview of it.
+// The live tier runs the real controllers; this is the offline preview of it. The policy rules
+// that need a whole cluster (a Service and the pods it selects) run over each render here.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { kustomizeBuild, BuildError, objectId, type K8sObject, type RenderedObject } from './kustomize.ts';
 import { display, isYamlName, kustomizationFileIn, toPosix, walk, KUSTOMIZATION_FILES } from './tree.ts';
 import { isObjectLike, locateObject, parseYamlFile } from './yaml.ts';
+import { checkClusterPolicy } from './policy.ts';
 import type { Finding } from './findings.ts';
 
 export const KUSTOMIZATION_API = 'kustomize.toolkit.fluxcd.io';
@@ -315,6 +317,9 @@ export async function renderCluster(cluster: FluxCluster, kubectl: string): Prom
       }
     }
   }
+  // What needs the whole cluster (Services and the pods they select): the policy rules over
+  // everything this cluster ends up with, whichever Kustomization and file each object comes from.
+  findings.push(...checkClusterPolicy(cluster.name, objects));
   return { cluster, kustomizations, objects, findings };
 }
 
