@@ -3,7 +3,9 @@
 // server, the cluster's gotk-sync.yaml applied (as `flux bootstrap` would), then the observed
 // state is compared with what the fleet folder says (built with kustomize + the cluster's
 // substitutions): every Flux object Ready at the pushed commit, inventories, objects, replicas,
-// image tags, configuration, quotas, Pod Security Admission, pods Running on loopback IPs.
+// image tags, configuration, quotas, Pod Security Admission, pods Running on loopback IPs, and
+// every app Service with a ready endpoint on each port (EndpointSlices, or on the local tier the
+// pods the endpoint controller would pick: the API server refuses loopback endpoint addresses).
 //
 // The cluster comes from the selected provider (CLUSTER_PROVIDER, local by default); what only
 // the local tier makes true (loopback artifact URLs and pod IPs) is checked only there. Each
@@ -19,6 +21,7 @@ import { parseManifests } from '../harness/apply';
 import { bootstrapFromGit } from '../harness/bootstrap';
 import { desiredState, subsetMismatches } from '../harness/compare';
 import { findCondition, reportedRevision, revisionMatches } from '../harness/conditions';
+import { endpointSelector, waitForServiceEndpoints } from '../harness/endpoints';
 import {
   liveConcurrency,
   liveSkipReason,
@@ -37,7 +40,7 @@ import {
   waitForGitRepository,
   waitForKustomization,
 } from '../harness/readiness';
-import { builtObjects, expectationsFor, fleetClusters, FLEET_DIR, type ClusterExpectations } from './fleet';
+import { appNamespaces, builtObjects, expectationsFor, fleetClusters, FLEET_DIR, type ClusterExpectations } from './fleet';
 
 const REPO = 'fleet';
 const TEST_FILE = 'test/scenarios/bootstrap.test.ts';
@@ -218,6 +221,26 @@ async function assertPods(env: LiveEnv, dep: KubeObject, replicas: number): Prom
   }
 }
 
+/**
+ * Every Service with a selector in the apps' namespaces reaches a Ready pod on each of its ports,
+ * read from the API, never dialled: its EndpointSlices, or on the local tier (whose loopback pod
+ * IPs the API server refuses in a slice) the pods the endpoint controller would pick
+ * (test/harness/endpoints.ts). A selector that matches no pod, or a named targetPort the pods do
+ * not declare, fails here.
+ */
+async function assertServiceEndpoints(t: TestContext, env: LiveEnv, exp: ClusterExpectations): Promise<void> {
+  const namespaces = appNamespaces(exp);
+  assert.ok(namespaces.length > 0, 'the apps Kustomizations put objects in no namespace');
+  // The pods are Available by now; the controller writes slices within a second or two.
+  const checked = await waitForServiceEndpoints(env.kube, namespaces, { timeoutMs: 30_000 });
+  // Not vacuous: every Service with a selector the fleet builds there was among those checked.
+  const seen = new Set(checked.map((c) => c.service));
+  for (const s of builtObjects(exp, 'Service').filter((o) => namespaces.includes(o.metadata.namespace ?? '') && endpointSelector(o))) {
+    assert.ok(seen.has(`Service ${s.metadata.namespace}/${s.metadata.name}`), `Service ${s.metadata.namespace}/${s.metadata.name} was not checked`);
+  }
+  t.diagnostic(`${exp.cluster}: every Service reaches a ready pod on each port: ${checked.map((c) => `${c.service} (from ${c.via === 'pods' ? 'its pods: loopback IPs cannot be stored in an EndpointSlice' : 'its EndpointSlices'})`).join(', ')}`);
+}
+
 /** Namespaces labelled for Pod Security Admission reject a privileged pod (dry-run). */
 async function assertPodSecurity(env: LiveEnv, exp: ClusterExpectations): Promise<void> {
   for (const ns of builtObjects(exp, 'Namespace')) {
@@ -257,6 +280,7 @@ async function bootstrapCluster(t: TestContext, name: string): Promise<Timings |
       await assertKustomizations(env, exp, sha);
       await assertHelmReleases(env, exp);
       await assertWorkloads(env, exp);
+      await assertServiceEndpoints(t, env, exp);
       await assertBuiltObjects(env, exp);
       await assertPodSecurity(env, exp);
       return reconcileSeconds;

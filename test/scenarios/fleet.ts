@@ -104,6 +104,16 @@ export function builtObject(exp: ClusterExpectations, kind: string, name?: strin
     .find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
 }
 
+/**
+ * The namespaces the fleet's apps run in: those of the objects built by the Kustomizations
+ * whose path is under apps/ (infrastructure and flux-system are not apps).
+ */
+export function appNamespaces(exp: ClusterExpectations): string[] {
+  const apps = exp.kustomizations.filter((k) => k.path.startsWith('apps/'));
+  const namespaces = apps.flatMap((k) => (exp.built[k.name] ?? []).map((o) => o.metadata.namespace)).filter((ns): ns is string => Boolean(ns));
+  return [...new Set(namespaces)].sort();
+}
+
 /** All built objects of a kind. */
 export function builtObjects(exp: ClusterExpectations, kind: string): KubeObject[] {
   return Object.values(exp.built)

@@ -40,7 +40,6 @@ interface Container {
   startupProbe?: Probe;
   ports?: ContainerPort[];
   env?: Array<{ name?: string; value?: unknown; valueFrom?: unknown }>;
-  restartPolicy?: string;
 }
 interface PodSpec {
   securityContext?: Obj;
