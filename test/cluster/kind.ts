@@ -391,6 +391,30 @@ function keepKindLogs(kindName: string, logDir: string): string {
   return dest;
 }
 
+/** The full id of a kind cluster's control-plane container, or undefined. */
+function nodeContainerId(kindName: string): string | undefined {
+  try {
+    return execFileSync('docker', ['inspect', '--format', '{{.Id}}', `${kindName}-control-plane`], { encoding: 'utf8', timeout: 20_000 }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A container's memory use from its cgroup: cgroup v1 with Docker's cgroupfs driver
+ * (memory/docker/<id>), or cgroup v2 with the systemd driver (system.slice/docker-<id>.scope).
+ */
+export function containerMemoryBytes(id: string, root = '/sys/fs/cgroup'): number {
+  for (const file of [join(root, 'memory', 'docker', id, 'memory.usage_in_bytes'), join(root, 'system.slice', `docker-${id}.scope`, 'memory.current'), join(root, 'docker', id, 'memory.current')]) {
+    try {
+      return Number(readFileSync(file, 'utf8').trim()) || 0;
+    } catch {
+      /* try the next layout */
+    }
+  }
+  return 0;
+}
+
 class KindClusterImpl implements KindCluster {
   readonly provider = 'kind' as const;
   readonly kubeconfigPath: string;
@@ -427,6 +451,13 @@ class KindClusterImpl implements KindCluster {
   componentPids(): Record<string, number> {
     return {}; // the control plane runs inside a container, not as our processes
   }
+
+  memoryBytes(): number {
+    this.nodeContainerId ??= nodeContainerId(this.kindName);
+    return this.nodeContainerId ? containerMemoryBytes(this.nodeContainerId) : 0;
+  }
+
+  private nodeContainerId?: string;
 
   async stop(opts: StopOptions = {}): Promise<StopReport> {
     const started = Date.now();

@@ -40,6 +40,11 @@ export interface Cluster {
   componentLogs(): Record<string, string>;
   /** Process ids of the control plane, for memory measurements (empty when not local). */
   componentPids(): Record<string, number>;
+  /**
+   * Memory the cluster uses now, in bytes, where it is not a set of our processes (kind: the
+   * node container's cgroup, which holds kubelet, the control plane, Flux and every pod).
+   */
+  memoryBytes?(): number;
   /** Seconds from start() to an API server with a Ready node. */
   startSeconds: number;
   /**

@@ -13,6 +13,7 @@
 //   controllers start either (installing their CRDs would change the cluster), and scenarios
 //   that write skip with writeSkipReason(env.cluster).
 import { execFileSync } from 'node:child_process';
+import { connectInClusterFlux } from '../cluster/flux-in-cluster';
 import { startFlux, fluxUnavailableReason, type Flux } from '../cluster/flux';
 import { writeSkipReason } from '../cluster/existing';
 import { LOCAL_TOOLS } from '../cluster/local';
@@ -186,8 +187,7 @@ export async function startLiveEnv(opts: LiveEnvOptions): Promise<LiveEnv> {
       // Flux is already installed in the cluster (kind): a second set of controllers here would
       // fight it over the same objects.
       fluxMode = 'in-cluster';
-      flux = fluxNotRunHere();
-      log(`[${opts.name}] Flux runs in the ${cluster.provider} cluster; no local controllers`);
+      flux = await connectInClusterFlux(cluster, log);
     } else if (readOnly) {
       fluxMode = 'not-started';
       flux = fluxNotRunHere();

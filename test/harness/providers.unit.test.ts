@@ -48,7 +48,7 @@ test('CLUSTER_PROVIDER=kind without a Docker engine skips loudly with the kind r
   const reason = await liveSkipReason(quiet, deps({ env: { CLUSTER_PROVIDER: 'kind' }, provider: async () => kind }, new Set(), calls));
   assert.equal(
     reason,
-    'LIVE TIER SKIPPED (CLUSTER_PROVIDER=kind): kind tier unavailable: no Docker engine (the docker CLI is not installed); kind runs its nodes as Docker containers',
+    'LIVE TIER SKIPPED (CLUSTER_PROVIDER=kind): kind tier unavailable: no Docker engine (the docker CLI is not installed); kind runs its nodes as Docker containers (scripts/docker-engine.sh starts one)',
   );
   assert.deepEqual(calls, { built: [], asked: [] }, 'the provider is asked before any binary');
 });

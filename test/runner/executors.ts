@@ -50,6 +50,8 @@ export interface NodeTestOptions {
   cwd?: string;
   /** Files run one after another (live clusters share the machine's two cores). */
   serial?: boolean;
+  /** Extra environment for the test processes (e.g. CLUSTER_PROVIDER=kind). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function findFiles(patterns: string[], cwd: string): string[] {
@@ -75,7 +77,7 @@ export async function runNodeTests(tier: string, options: NodeTestOptions): Prom
     `--test-reporter=${reporter}`, `--test-reporter-destination=${counts}`,
     ...files,
   ];
-  const code = await runInherited(process.execPath, args, { cwd });
+  const code = await runInherited(process.execPath, args, { cwd, env: options.env });
   return readCounts(tier, counts, code);
 }
 

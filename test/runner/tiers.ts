@@ -52,6 +52,25 @@ function recordDemoAppVerdict(result: TierResult, durationMs: number): TierResul
   }
 }
 
+const dockerEngineScript = path.join(repoRoot, 'scripts', 'docker-engine.sh');
+
+/**
+ * Why the kind tier cannot run here, or undefined. Runs scripts/docker-engine.sh, which leaves a
+ * running engine alone and otherwise installs and starts one (as root on Debian); when it cannot,
+ * its own reason becomes the tier's loud skip.
+ */
+function kindTierSkipReason(): string | undefined {
+  const go = commandMissing('go');
+  if (go) return `KIND TIER SKIPPED: ${go} (the node, Flux and kind binaries are built from their Go modules)`;
+  try {
+    execFileSync('bash', [dockerEngineScript], { stdio: ['ignore', 'inherit', 'pipe'], timeout: 15 * 60_000 });
+    return undefined;
+  } catch (error) {
+    const said = (error as { stderr?: Buffer }).stderr?.toString('utf8').trim() || (error as Error).message;
+    return `KIND TIER SKIPPED: no Docker engine could be started here: ${said}`;
+  }
+}
+
 export const tiers: Tier[] = [
   {
     name: 'typecheck',
@@ -117,6 +136,19 @@ export const tiers: Tier[] = [
     description: 'workflow scenarios on local clusters (kwokctl binary runtime + Flux controllers)',
     needs: ['toolchain'],
     run: () => runNodeTests('live', { patterns: ['test/scenarios/**/*.test.ts'], serial: true }),
+  },
+  {
+    name: 'kind',
+    description: 'the same workflow scenarios on kind clusters: real kubelet and containers, Flux from `flux install`, the demo app image (KIND_IMAGES=local makes every image here)',
+    needs: ['toolchain'],
+    skipReason: kindTierSkipReason,
+    run: async () => {
+      // The images first, with their own progress (cold: Debian root filesystem, node binaries,
+      // component images); the scenarios then only start clusters from them.
+      const images = await runCommandCheck('kind-images', 'npx', ['tsx', 'test/cluster/images/build.ts']);
+      if (images.failed > 0) return images;
+      return runNodeTests('kind', { patterns: ['test/scenarios/**/*.test.ts'], serial: true, env: { CLUSTER_PROVIDER: 'kind' } });
+    },
   },
   {
     name: 'tutorials',

@@ -166,7 +166,16 @@ export const BUILD_ORDER: readonly Tool[] = [
 ];
 
 /** The default `npm run cluster:build` set: everything except kind (and canary versions). */
-export const DEFAULT_TOOLS: readonly Tool[] = BUILD_ORDER.filter((t) => t !== 'kind' && !KIND_NODE_TOOLS.includes(t) && !['kubelet', 'kubeadm', 'kube-proxy'].includes(t));
+/** Tools only a kind node image made here needs; the static and local tiers never build them. */
+export const KIND_ONLY_TOOLS: readonly Tool[] = [
+  'kind',
+  'kubelet',
+  'kubeadm',
+  'kube-proxy',
+  ...KIND_NODE_TOOLS.filter((t) => t !== 'etcd'), // the local tier's control plane runs etcd too
+];
+
+export const DEFAULT_TOOLS: readonly Tool[] = BUILD_ORDER.filter((t) => !KIND_ONLY_TOOLS.includes(t));
 
 export function isTool(name: string): name is Tool {
   return (BUILD_ORDER as readonly string[]).includes(name);

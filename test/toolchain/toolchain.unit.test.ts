@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildHint, cacheRoot, requireTool, toolDir, toolPath, toolVersion } from './binaries';
-import { DEFAULT_TOOLS, toolSpec } from './catalog';
+import { DEFAULT_TOOLS, KIND_ONLY_TOOLS, toolSpec } from './catalog';
 import {
   checkGoVersion,
   compareGoVersions,
@@ -234,13 +234,15 @@ test('catalog: Kubernetes tools come from k8s.io/kubernetes/cmd at the requested
   assert.equal(toolSpec('flux').pkg, 'github.com/fluxcd/flux2/v2/cmd/flux');
   assert.ok(!DEFAULT_TOOLS.includes('kind'));
   assert.equal(DEFAULT_TOOLS.length, 17);
+  assert.ok(DEFAULT_TOOLS.includes('etcd'), 'the local control plane needs etcd');
+  for (const t of KIND_ONLY_TOOLS) assert.ok(!DEFAULT_TOOLS.includes(t), `${t} is built only for kind`);
 });
 
 test('planBuild: build order, de-duplicated, flux pulls in kubectl', () => {
   const plan = planBuild([{ tool: 'flux' }, { tool: 'etcd' }, { tool: 'kubeconform' }, { tool: 'etcd' }]);
   assert.deepEqual(plan.map((r) => r.tool), ['kubectl', 'kubeconform', 'etcd', 'flux']);
   const canary = planBuild(CANARY_KUBERNETES_VERSIONS.map((v) => ({ tool: 'kube-apiserver' as const, kubernetesVersion: v })));
-  assert.deepEqual(canary.map((r) => r.kubernetesVersion), ['v1.36.3', 'v1.34.4', 'v1.35.4']);
+  assert.deepEqual(canary.map((r) => r.kubernetesVersion), ['v1.36.3', 'v1.35.4', 'v1.37.2']);
 });
 
 test('wrapperDir: one folder per module and version under <cache>/build', () => {
@@ -258,8 +260,16 @@ test('CLI: default set, --tools, --kubernetes, --canary, --kind', () => {
     'kube-scheduler@v1.35.4',
   ]);
   assert.equal(requestsFor(parseCli(['--canary'])).length, 3 * CANARY_KUBERNETES_VERSIONS.length);
-  assert.deepEqual(requestsFor(parseCli(['--kind'])), [{ tool: 'kind' }]);
-  assert.throws(() => requestsFor(parseCli(['--tools', 'kubelet'])), /unknown tool\(s\): kubelet/);
+  const kind = requestsFor(parseCli(['--kind', '--kubernetes', 'v1.37.2']));
+  for (const tool of ['kind', 'flux', 'kustomize-controller', 'containerd', 'coredns', 'cni-bridge', 'etcd']) {
+    assert.ok(kind.some((r) => r.tool === tool), `--kind builds ${tool}`);
+  }
+  assert.deepEqual(
+    kind.filter((r) => r.tool === 'kubelet' || r.tool === 'kubeadm').map((r) => r.kubernetesVersion),
+    ['v1.37.2', 'v1.37.2'],
+    'node tools follow --kubernetes',
+  );
+  assert.throws(() => requestsFor(parseCli(['--tools', 'kubelett'])), /unknown tool\(s\): kubelett/);
   assert.throws(() => parseCli(['--bogus']));
 });
 
