@@ -19,6 +19,11 @@ fail() { echo "[docker-engine] UNAVAILABLE: $*" >&2; exit 3; }
 engine_answers() { docker info --format '{{.ServerVersion}}' >/dev/null 2>&1; }
 
 if engine_answers; then
+  # An engine this script set up earlier keeps its runtime wrapper current (it is read on every
+  # container start, so no restart is needed); any other engine is not touched.
+  if grep -qs fieldguide /etc/docker/daemon.json && ! cmp -s "$here/runc-capfit" /usr/local/lib/fieldguide/runc-capfit; then
+    install -D -m 0755 "$here/runc-capfit" /usr/local/lib/fieldguide/runc-capfit && log "updated /usr/local/lib/fieldguide/runc-capfit"
+  fi
   log "engine already running: Docker $(docker info --format '{{.ServerVersion}}'), left as it is"
   exit 0
 fi

@@ -124,18 +124,32 @@ export function fluxImageRecipe(ref: string): ImageRecipe {
   return staticRecipe(ref, tag, controller, controller, undefined, { entrypoint: [`/usr/local/bin/${controller}`], user: '65534:65534' });
 }
 
-/** The images the pinned flux CLI's embedded manifests install (read from its build folder). */
+/**
+ * The registry `flux install` puts in front of its manifests' `fluxcd/<controller>` images when
+ * no `--registry` is given (flux2 pkg/manifestgen/install/options.go): the images are made under
+ * these names so that the command a reader runs works unchanged.
+ */
+export const FLUX_INSTALL_REGISTRY = 'ghcr.io/fluxcd';
+
+/** `fluxcd/x:tag` as `flux install` rewrites it: `ghcr.io/fluxcd/x:tag`. */
+export function asInstalled(manifestImage: string): string {
+  return manifestImage.startsWith('fluxcd/') ? `${FLUX_INSTALL_REGISTRY}/${manifestImage.slice('fluxcd/'.length)}` : manifestImage;
+}
+
+/** The images the pinned flux CLI's `flux install` deploys (its embedded manifests, with the default registry). */
 export function fluxInstallImages(): string[] {
   const dir = join(wrapperDir(toolSpec('flux')), 'src', 'cmd', 'flux', 'manifests');
   if (!existsSync(dir)) throw new Error(`${dir} is missing: build the flux CLI first (npm run cluster:build -- --kind)`);
   const images = readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
-    .flatMap((f) => imagesInManifest(readFileSync(join(dir, f), 'utf8')));
+    .flatMap((f) => imagesInManifest(readFileSync(join(dir, f), 'utf8')))
+    .map(asInstalled);
   return [...new Set(images)].sort();
 }
 
 async function buildRecipe(recipe: ImageRecipe, log: Log, stampInputs: string[]): Promise<ImageArchive> {
-  const digest = inputsDigest({ text: [recipe.dockerfile, ...stampInputs, ...Object.keys(recipe.files)] });
+  // The reference is an input too: an archive saved under another name would load under that name.
+  const digest = inputsDigest({ text: [recipe.ref, recipe.dockerfile, ...stampInputs, ...Object.keys(recipe.files)] });
   const name = basename(splitRef(recipe.ref).repository);
   return cachedImage({
     name,
