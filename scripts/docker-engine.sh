@@ -18,12 +18,33 @@ fail() { echo "[docker-engine] UNAVAILABLE: $*" >&2; exit 3; }
 
 engine_answers() { docker info --format '{{.ServerVersion}}' >/dev/null 2>&1; }
 
+# Containers on this engine may reach each other and the host, never anything beyond: forwarded
+# traffic from a Docker bridge may only leave through another Docker bridge. Without this, a
+# packet for an address no container has (a Service IP before kube-proxy has written its rules,
+# say) follows the host's default route off the machine. DOCKER-USER is Docker's hook for such
+# rules; the rules are added once and kept across engine restarts.
+confine_egress() {
+  local chain=FIELDGUIDE-NO-EGRESS
+  iptables -n -L "$chain" >/dev/null 2>&1 || {
+    iptables -N "$chain" &&
+      iptables -A "$chain" -o docker0 -j RETURN &&
+      iptables -A "$chain" -o br-+ -j RETURN &&
+      iptables -A "$chain" -p tcp -j REJECT --reject-with tcp-reset &&
+      iptables -A "$chain" -j REJECT --reject-with icmp-net-unreachable
+  } || fail "could not create the iptables chain $chain"
+  for bridge in docker0 br-+; do
+    iptables -C DOCKER-USER -i "$bridge" -j "$chain" 2>/dev/null ||
+      iptables -I DOCKER-USER -i "$bridge" -j "$chain" || fail "could not hook $chain into DOCKER-USER"
+  done
+}
+
 if engine_answers; then
   # An engine this script set up earlier keeps its runtime wrapper current (it is read on every
   # container start, so no restart is needed); any other engine is not touched.
   if grep -qs fieldguide /etc/docker/daemon.json && ! cmp -s "$here/runc-capfit" /usr/local/lib/fieldguide/runc-capfit; then
     install -D -m 0755 "$here/runc-capfit" /usr/local/lib/fieldguide/runc-capfit && log "updated /usr/local/lib/fieldguide/runc-capfit"
   fi
+  if grep -qs fieldguide /etc/docker/daemon.json; then confine_egress; fi
   log "engine already running: Docker $(docker info --format '{{.ServerVersion}}'), left as it is"
   exit 0
 fi
@@ -68,6 +89,7 @@ setsid dockerd >/var/log/fieldguide/dockerd.log 2>&1 </dev/null &
 
 for _ in $(seq 1 60); do
   if engine_answers; then
+    confine_egress
     log "engine up: Docker $(docker info --format '{{.ServerVersion}}'), cgroup v$(docker info --format '{{.CgroupVersion}}'), runtime $(docker info --format '{{.DefaultRuntime}}')"
     exit 0
   fi

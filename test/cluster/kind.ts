@@ -181,6 +181,16 @@ export function fluxInstallArgs(kubeconfigPath: string): string[] {
 }
 
 /** `flux check` after the install: controllers running and CRDs at the expected versions. */
+/**
+ * Waits for CoreDNS. kind's `--wait` ends when the node is Ready, a few seconds before kube-proxy
+ * has written the Service rules; Flux's controllers, whose images are already on the node, would
+ * start in that gap, fail to reach the API server's Service IP and back off for half a minute.
+ * CoreDNS's readiness needs that same Service IP, so once it is Ready, Services route.
+ */
+export function clusterDnsWaitArgs(kubeconfigPath: string): string[] {
+  return ['rollout', 'status', 'deployment/coredns', '-n', 'kube-system', '--timeout=180s', `--kubeconfig=${kubeconfigPath}`];
+}
+
 export function fluxCheckArgs(kubeconfigPath: string): string[] {
   return ['check', `--kubeconfig=${kubeconfigPath}`, '--timeout=3m'];
 }
@@ -350,22 +360,24 @@ export async function startKindCluster(opts: KindStartOptions): Promise<KindClus
   };
   writeFileSync(plan.configPath, kindClusterConfig({ kindName: plan.kindName, source }));
   writeFileSync(join(runDir, 'state.json'), JSON.stringify({ kind: 'kind-cluster', name: opts.name, ownerPid: process.pid, plan }, null, 2));
-  const logs = { create: join(logDir, 'kind-create.log'), flux: join(logDir, 'flux-install.log'), load: join(logDir, 'kind-load.log'), delete: join(logDir, 'kind-delete.log') };
+  const logs = { create: join(logDir, 'kind-create.log'), dns: join(logDir, 'cluster-dns.log'), flux: join(logDir, 'flux-install.log'), load: join(logDir, 'kind-load.log'), delete: join(logDir, 'kind-delete.log') };
   log(`[${opts.name}] kind create cluster ${plan.kindName} (${image}, images: ${source})`);
   const installFlux = opts.installFlux ?? true;
   try {
     await runLogged('kind', kindCreateArgs(plan), logs.create, (plan.waitSeconds + 300) * 1000);
-    log(`[${opts.name}] node Ready after ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    log(`[${opts.name}] node Ready after ${seconds(started)}s`);
+    // The demo images go in while Services come up: both only wait on the node.
+    await Promise.all([
+      runLogged('kubectl', clusterDnsWaitArgs(plan.kubeconfigPath), logs.dns, 4 * 60_000),
+      loadArchives(archives, plan.kindName, logs.load),
+    ]);
+    log(`[${opts.name}] Service routing and DNS ready after ${seconds(started)}s${archives.length ? `; loaded ${archives.map((a) => a.ref).join(', ')}` : ''}`);
     if (installFlux) {
       log(`[${opts.name}] flux install (the CLI's embedded ${FLUX_VERSION} manifests)`);
       await runLogged('flux', fluxInstallArgs(plan.kubeconfigPath), logs.flux, 6 * 60_000);
       await runLogged('flux', fluxCheckArgs(plan.kubeconfigPath), logs.flux, 4 * 60_000);
-      log(`[${opts.name}] Flux ready after ${((Date.now() - started) / 1000).toFixed(1)}s`);
+      log(`[${opts.name}] Flux ready after ${seconds(started)}s`);
     }
-    for (const archive of archives) {
-      await runLogged('kind', ['load', 'image-archive', archive.tarPath, '--name', plan.kindName], logs.load, 5 * 60_000);
-    }
-    if (archives.length) log(`[${opts.name}] loaded ${archives.map((a) => a.ref).join(', ')}`);
     const gitHost = await kindGateway(process.env);
     const startSeconds = (Date.now() - started) / 1000;
     log(`[${opts.name}] kind cluster ready in ${startSeconds.toFixed(1)}s; git server host for pods: ${gitHost}`);
@@ -375,6 +387,17 @@ export async function startKindCluster(opts: KindStartOptions): Promise<KindClus
     await runCommand(toolPath('kind'), kindDeleteArgs(plan), { logFile: logs.delete, timeoutMs: 120_000 });
     rmSync(runDir, { recursive: true, force: true });
     throw new Error(`kind cluster ${opts.name} failed to start: ${(error as Error).message}\nlogs kept in ${kept}`);
+  }
+}
+
+function seconds(since: number): string {
+  return ((Date.now() - since) / 1000).toFixed(1);
+}
+
+/** `kind load image-archive` of each archive, one after another (each copies into the node). */
+async function loadArchives(archives: { ref: string; tarPath: string }[], kindName: string, logFile: string): Promise<void> {
+  for (const archive of archives) {
+    await runLogged('kind', ['load', 'image-archive', archive.tarPath, '--name', kindName], logFile, 5 * 60_000);
   }
 }
 
@@ -429,7 +452,7 @@ class KindClusterImpl implements KindCluster {
     private readonly plan: KindCreatePlan,
     private readonly runDir: string,
     readonly logDir: string,
-    private readonly logs: Record<'create' | 'flux' | 'load' | 'delete', string>,
+    private readonly logs: Record<'create' | 'dns' | 'flux' | 'load' | 'delete', string>,
     readonly nodeImage: NodeImage,
     readonly fluxInCluster: boolean,
     readonly gitHost: string,

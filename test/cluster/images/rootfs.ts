@@ -34,7 +34,7 @@ function aptSourceTexts(): string[] {
   return files.filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8'));
 }
 
-async function ensureDebootstrap(log: (line: string) => void): Promise<void> {
+async function ensureDebootstrap(log: Log): Promise<void> {
   if (existsSync('/usr/sbin/debootstrap')) return;
   log('      apt-get install debootstrap');
   const result = await runCommand('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'debootstrap'], {
@@ -44,8 +44,48 @@ async function ensureDebootstrap(log: (line: string) => void): Promise<void> {
   if (result.code !== 0) throw new Error(`apt-get install debootstrap failed:\n${result.output.slice(-2000)}`);
 }
 
+type Log = (line: string) => void;
+
+/** Runs `fn`, logging "<label>: still running (Ns)" every 30 s so a long step shows it is alive. */
+export async function withHeartbeat<T>(log: Log, label: string, fn: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const timer = setInterval(() => log(`      ${label}: still running (${Math.round((Date.now() - started) / 1000)}s)`), 30_000);
+  try {
+    return await fn();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * A Debian minbase tree in `root` (debootstrap from the mirror apt uses, plus `packages`), without
+ * apt's package lists and caches, which are only needed to install (slim images drop them too).
+ */
+export async function debootstrapTree(root: string, packages: readonly string[], work: string, log: Log): Promise<void> {
+  await ensureDebootstrap(log);
+  const mirror = debianMirror();
+  const include = packages.length ? [`--include=${packages.join(',')}`] : [];
+  const logFile = join(work, 'debootstrap.log');
+  log(`      debootstrap --variant=minbase ${DEBIAN_SUITE} from ${mirror} (${packages.length} extra packages) …`);
+  const boot = await withHeartbeat(log, 'debootstrap', () =>
+    runCommand('/usr/sbin/debootstrap', ['--variant=minbase', ...include, DEBIAN_SUITE, root, mirror], { logFile, timeoutMs: 20 * 60_000 }),
+  );
+  if (boot.code !== 0) throw new Error(`debootstrap failed (log: ${logFile}):\n${boot.output.slice(-2000)}`);
+  for (const dir of ['var/cache/apt/archives', 'var/lib/apt/lists']) rmSync(join(root, dir), { recursive: true, force: true });
+}
+
+/** `docker import` of a tree as `ref` (with Dockerfile-style `changes`), through a tarball in `work`. */
+export async function importTree(root: string, ref: string, changes: string[], work: string): Promise<void> {
+  const tar = join(work, 'rootfs.tar');
+  const packed = await runCommand('tar', ['--numeric-owner', '-C', root, '-cf', tar, '.'], { timeoutMs: 10 * 60_000 });
+  if (packed.code !== 0) throw new Error(`tar of ${root} failed: ${packed.output.slice(-1000)}`);
+  rmSync(root, { recursive: true, force: true });
+  await runDocker(['import', ...changes.flatMap((c) => ['--change', c]), tar, ref]);
+  rmSync(tar, { force: true });
+}
+
 /** `fieldguide/debian-rootfs:<suite>`, built by debootstrap once per package list. */
-export async function ensureRootfsImage(log: (line: string) => void): Promise<ImageArchive> {
+export async function ensureRootfsImage(log: Log): Promise<ImageArchive> {
   const digest = inputsDigest({ text: [DEBIAN_SUITE, ...NODE_PACKAGES] });
   const ref = `fieldguide/debian-rootfs:${DEBIAN_SUITE}-${digest}`;
   return cachedImage({
@@ -55,24 +95,9 @@ export async function ensureRootfsImage(log: (line: string) => void): Promise<Im
     ref,
     log,
     build: async (work) => {
-      await ensureDebootstrap(log);
       const root = mkdtempSync(join(work, 'rootfs-'));
-      const mirror = debianMirror();
-      log(`      debootstrap --variant=minbase ${DEBIAN_SUITE} from ${mirror} (${NODE_PACKAGES.length} extra packages) …`);
-      const boot = await runCommand(
-        '/usr/sbin/debootstrap',
-        ['--variant=minbase', `--include=${NODE_PACKAGES.join(',')}`, DEBIAN_SUITE, root, mirror],
-        { logFile: join(work, 'debootstrap.log'), timeoutMs: 20 * 60_000 },
-      );
-      if (boot.code !== 0) throw new Error(`debootstrap failed (log: ${join(work, 'debootstrap.log')}):\n${boot.output.slice(-2000)}`);
-      // apt's package lists and caches are only needed to install: drop them, as slim images do.
-      for (const dir of ['var/cache/apt/archives', 'var/lib/apt/lists']) rmSync(join(root, dir), { recursive: true, force: true });
-      const tar = join(work, 'rootfs.tar');
-      const packed = await runCommand('tar', ['--numeric-owner', '-C', root, '-cf', tar, '.'], { timeoutMs: 10 * 60_000 });
-      if (packed.code !== 0) throw new Error(`tar of the root filesystem failed: ${packed.output.slice(-1000)}`);
-      rmSync(root, { recursive: true, force: true });
-      await runDocker(['import', '--change', `LABEL dev.fieldguide.inputs=${digest}`, tar, ref]);
-      rmSync(tar, { force: true });
+      await debootstrapTree(root, NODE_PACKAGES, work, log);
+      await importTree(root, ref, [`LABEL dev.fieldguide.inputs=${digest}`], work);
     },
   });
 }
