@@ -35,17 +35,20 @@ interface Sample {
   peakRssMiB: number;
 }
 
-/**
- * Samples the summed RSS of an environment's processes (plus the memory of clusters that are
- * containers, not our processes: kind) until stopped; returns the peak.
- */
-function rssSampler(pids: () => number[], containers: () => number = () => 0): { stop: () => number } {
+/** Samples `bytes()` every 250 ms until stopped; returns the peak. */
+function memorySampler(bytes: () => number): { stop: () => number } {
   let peak = 0;
-  const timer = setInterval(() => {
-    const total = pids().reduce((sum, pid) => sum + rssBytes(pid), 0) + containers();
-    peak = Math.max(peak, total);
-  }, 250);
+  const timer = setInterval(() => (peak = Math.max(peak, bytes())), 250);
   return { stop: () => (clearInterval(timer), peak) };
+}
+
+/**
+ * An environment's memory: the RSS of its processes (local tier) plus the memory of clusters that
+ * are containers rather than our processes (kind: the node's cgroup holds control plane, Flux, pods).
+ */
+function envMemoryBytes(env: LiveEnv | undefined): number {
+  if (!env) return 0;
+  return envPids(env).reduce((sum, pid) => sum + rssBytes(pid), 0) + (env.cluster.memoryBytes?.() ?? 0);
 }
 
 function envPids(env: LiveEnv | undefined): number[] {
@@ -53,17 +56,18 @@ function envPids(env: LiveEnv | undefined): number[] {
   return [...Object.values(env.cluster.componentPids()), ...env.flux.controllers.map((c) => c.pid)];
 }
 
-async function measureCluster(name: string, round: number, global: Set<() => number[]>): Promise<Sample> {
+async function measureCluster(name: string, round: number, global: Set<() => number>): Promise<Sample> {
   const exp = await expectationsFor(name);
   let env: LiveEnv | undefined;
-  const pids = () => envPids(env);
-  global.add(pids);
-  const sampler = rssSampler(pids, () => env?.cluster.memoryBytes?.() ?? 0);
+  const memory = () => envMemoryBytes(env);
+  global.add(memory);
+  const sampler = memorySampler(memory);
   try {
-    env = await startLiveEnv({ name, repos: [{ name: 'fleet', dir: FLEET_DIR }] });
+    // Progress on stderr, so a long kind round shows where it is; the table goes to stdout.
+    env = await startLiveEnv({ name, repos: [{ name: 'fleet', dir: FLEET_DIR }], log: (line) => console.error(`  round ${round}: ${line}`) });
   } catch (error) {
     sampler.stop();
-    global.delete(pids);
+    global.delete(memory);
     throw error;
   }
   let failed = true;
@@ -92,7 +96,7 @@ async function measureCluster(name: string, round: number, global: Set<() => num
       peakRssMiB: peak / 2 ** 20,
     };
   } finally {
-    global.delete(pids);
+    global.delete(memory);
     if (failed) {
       sampler.stop();
       console.error(await env!.stop({ failed: true }));
@@ -158,8 +162,8 @@ async function main(): Promise<void> {
   const samples: Sample[] = [];
   const overall: Array<{ round: number; wallSeconds: number; peakRssMiB: number }> = [];
   for (let round = 1; round <= Number(values.rounds); round++) {
-    const live = new Set<() => number[]>();
-    const all = rssSampler(() => [...live].flatMap((f) => f()));
+    const live = new Set<() => number>();
+    const all = memorySampler(() => [...live].reduce((sum, bytes) => sum + bytes(), 0));
     const started = Date.now();
     samples.push(...(await pool(clusters, concurrency, (name) => measureCluster(name, round, live))));
     overall.push({ round, wallSeconds: (Date.now() - started) / 1000, peakRssMiB: all.stop() / 2 ** 20 });
@@ -167,7 +171,7 @@ async function main(): Promise<void> {
   console.log(`\nbench:live (${PROVIDER}) — ${clusters.length} cluster(s), concurrency ${concurrency}, ${values.rounds} round(s); round 1 = cold, later = warm`);
   if (images) console.log(`kind images ready in ${images.seconds.toFixed(1)} s (${images.refs.join(', ')})`);
   console.log(table(samples));
-  for (const o of overall) console.log(`round ${o.round}: wall ${o.wallSeconds.toFixed(1)} s, peak RSS of all live processes ${o.peakRssMiB.toFixed(0)} MiB`);
+  for (const o of overall) console.log(`round ${o.round}: wall ${o.wallSeconds.toFixed(1)} s, peak memory of all live environments ${o.peakRssMiB.toFixed(0)} MiB`);
   const warm = samples.filter((s) => s.round > 1);
   if (warm.length) {
     const worst = Math.max(...warm.map((s) => s.controlPlaneSeconds + s.fluxReadySeconds));
