@@ -13,7 +13,7 @@
 //   controllers start either (installing their CRDs would change the cluster), and scenarios
 //   that write skip with writeSkipReason(env.cluster).
 import { execFileSync } from 'node:child_process';
-import { connectInClusterFlux } from '../cluster/flux-in-cluster';
+import { connectInClusterFlux, setControllerFlag } from '../cluster/flux-in-cluster';
 import { startFlux, fluxUnavailableReason, type Flux } from '../cluster/flux';
 import { writeSkipReason } from '../cluster/existing';
 import { LOCAL_TOOLS } from '../cluster/local';
@@ -172,30 +172,61 @@ export async function stopAll(steps: Array<[string, () => Promise<unknown>]>): P
   return errors;
 }
 
-/** Starts cluster, Flux and git server; on a failure part-way, stops what did start. */
-export async function startLiveEnv(opts: LiveEnvOptions): Promise<LiveEnv> {
+export interface ClusterWithFlux {
+  cluster: Cluster;
+  flux: Flux;
+  fluxMode: FluxMode;
+}
+
+/**
+ * One cluster from the provider, with Flux the way that provider runs it: installed in the
+ * cluster (kind: the harness connects to it), as local processes (local, writable existing), or
+ * not at all (a read-only existing cluster). Scenarios, bench and tutorials all start here. On a
+ * failure the cluster is stopped (its logs kept) and the error says where they are.
+ */
+export async function startClusterWithFlux(opts: {
+  name: string;
+  provider?: ClusterProvider;
+  kubernetesVersion?: string;
+  /** kustomize- and helm-controller's `--requeue-dependency` (scenarios shorten Flux's 30 s). */
+  requeueDependency?: string;
+  log?: (line: string) => void;
+}): Promise<ClusterWithFlux> {
   const provider = opts.provider ?? (await selectedProvider());
   const log = opts.log ?? (() => {});
-  let cluster: Cluster | undefined;
-  let flux: Flux | undefined;
-  let git: GitServer | undefined;
+  const cluster = await provider.start({ name: opts.name, kubernetesVersion: opts.kubernetesVersion, log });
   try {
-    cluster = await provider.start({ name: opts.name, kubernetesVersion: opts.kubernetesVersion, log });
-    let fluxMode: FluxMode;
-    const readOnly = writeSkipReason(cluster);
     if (cluster.fluxInCluster) {
       // Flux is already installed in the cluster (kind): a second set of controllers here would
       // fight it over the same objects.
-      fluxMode = 'in-cluster';
-      flux = await connectInClusterFlux(cluster, log);
-    } else if (readOnly) {
-      fluxMode = 'not-started';
-      flux = fluxNotRunHere();
-      log(`[${opts.name}] Flux not started: ${readOnly}`);
-    } else {
-      fluxMode = 'processes';
-      flux = await startFlux(cluster, { log });
+      if (opts.requeueDependency) {
+        // Both roll out at once: each waits only on its own new pod.
+        const flag = `--requeue-dependency=${opts.requeueDependency}`;
+        await Promise.all((['kustomize-controller', 'helm-controller'] as const).map((controller) => setControllerFlag(cluster, controller, flag)));
+      }
+      return { cluster, flux: await connectInClusterFlux(cluster, log), fluxMode: 'in-cluster' };
     }
+    const readOnly = writeSkipReason(cluster);
+    if (readOnly) {
+      log(`[${opts.name}] Flux not started: ${readOnly}`);
+      return { cluster, flux: fluxNotRunHere(), fluxMode: 'not-started' };
+    }
+    return { cluster, flux: await startFlux(cluster, { log, requeueDependency: opts.requeueDependency }), fluxMode: 'processes' };
+  } catch (error) {
+    const kept = await cluster.stop({ keepLogs: true }).catch(() => undefined);
+    const where = kept?.keptLogsDir ? `\nlogs kept in ${kept.keptLogsDir}` : '';
+    throw new Error(`${error instanceof Error ? error.message : String(error)}${where}`);
+  }
+}
+
+/** Starts cluster, Flux and git server; on a failure part-way, stops what did start. */
+export async function startLiveEnv(opts: LiveEnvOptions): Promise<LiveEnv> {
+  const log = opts.log ?? (() => {});
+  let started: ClusterWithFlux | undefined;
+  let git: GitServer | undefined;
+  try {
+    started = await startClusterWithFlux({ name: opts.name, provider: opts.provider, kubernetesVersion: opts.kubernetesVersion, log });
+    const { cluster, flux, fluxMode } = started;
     const gitStart = Date.now();
     git = await startGitServer({ host: gitServerHost(cluster), log: (l) => log(`[${opts.name}] git: ${l}`) });
     const repoUrls: Record<string, string> = {};
@@ -205,10 +236,10 @@ export async function startLiveEnv(opts: LiveEnvOptions): Promise<LiveEnv> {
     }
     return makeEnv(opts.name, cluster, flux, fluxMode, git, repoUrls, (Date.now() - gitStart) / 1000);
   } catch (error) {
-    const kept = cluster ? await cluster.stop({ keepLogs: true }).catch(() => undefined) : undefined;
+    const kept = started ? await started.cluster.stop({ keepLogs: true }).catch(() => undefined) : undefined;
     const errors = await stopAll([
       ['git server', async () => git?.stop()],
-      ['flux', async () => flux?.stop()],
+      ['flux', async () => started?.flux.stop()],
     ]);
     const where = kept?.keptLogsDir ? `\nlogs kept in ${kept.keptLogsDir}` : '';
     const message = error instanceof Error ? error.message : String(error);

@@ -1,16 +1,18 @@
-// The environment a tutorial page starts from, built by the live tier's pieces: local clusters
-// (kwokctl binary runtime) with Flux's controllers as processes, one loopback git server holding
-// the repositories the page names, a kubeconfig whose contexts are named after the clusters, and
+// The environment a tutorial page starts from, built by the live tier's pieces: clusters from
+// CLUSTER_PROVIDER with Flux (local: kwokctl binary runtime, controllers as processes; kind: a
+// kind cluster after `flux install`), one git server holding the repositories the page names and
+// reachable from those clusters, a kubeconfig whose contexts are named after the clusters, and
 // the variables the page's commands use (KUBECONFIG, GIT_URL, GIT_USERNAME, GIT_PASSWORD,
 // GIT_WORKDIR, ...). It is what `kind create cluster` + `flux install` + a Git host give a reader,
-// and what `npm run cluster:up` prints for the local tier.
+// and what `npm run cluster:up` prints.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
-import { startFlux, type Flux } from '../cluster/flux.ts';
-import { localUnavailableReason, startLocalCluster } from '../cluster/local.ts';
-import { fluxUnavailableReason } from '../cluster/flux.ts';
+import { fluxUnavailableReason, type Flux } from '../cluster/flux.ts';
+import { selectedProvider } from '../cluster/select.ts';
+import { startClusterWithFlux } from '../harness/environment.ts';
+import { gitServerHost } from '../harness/providers.ts';
 import { makeRunDir, REPO_ROOT } from '../cluster/paths.ts';
 import { freePort } from '../cluster/ports.ts';
 import type { Cluster } from '../cluster/provider.ts';
@@ -37,11 +39,13 @@ export const PLACEHOLDER_GIT_BASE = 'https://git.example.invalid/gitops-field-gu
 export const LOCAL_TIER_NOISE = new Set(['FailedToUpdateEndpointSlices', 'FailedGetResourceMetric', 'FailedComputeMetricsReplicas']);
 
 /** Why a page cannot run here (a missing binary, with the command that builds it), or undefined. */
-export function environmentUnavailableReason(spec: TutorialEnvironmentSpec): string | undefined {
+export async function environmentUnavailableReason(spec: TutorialEnvironmentSpec): Promise<string | undefined> {
   const missing = READER_TOOLS.filter((tool) => !hasTool(tool));
   if (missing.length > 0) return `not built: ${missing.join(', ')} (run: ${buildHint(missing[0])})`;
   if (spec.clusters.length === 0) return undefined;
-  return localUnavailableReason({ kubernetesVersion: spec.kubernetesVersion }) ?? fluxUnavailableReason();
+  const provider = await selectedProvider();
+  const reason = provider.unavailableReason({ kubernetesVersion: spec.kubernetesVersion });
+  return reason ?? (provider.name === 'local' ? fluxUnavailableReason() : undefined);
 }
 
 export interface ClusterHandle {
@@ -121,7 +125,7 @@ export interface StartOptions {
 /** Starts the clusters, Flux and the git server a page asks for. */
 export async function startTutorialEnvironment(spec: TutorialEnvironmentSpec, opts: StartOptions = {}): Promise<TutorialEnvironment> {
   const log = opts.log ?? (() => {});
-  const reason = environmentUnavailableReason(spec);
+  const reason = await environmentUnavailableReason(spec);
   if (reason) throw new Error(reason);
   const started = Date.now();
   const runDir = makeRunDir('tutorial', 'env');
@@ -174,8 +178,19 @@ export async function startTutorialEnvironment(spec: TutorialEnvironmentSpec, op
     const secrets: string[] = [];
     const replacements: Record<string, string> = { [REPO_ROOT]: '<guide>' };
 
+    const kubernetesVersion = spec.kubernetesVersion ?? KUBERNETES_VERSION;
+    const provider = await selectedProvider();
+    for (const name of spec.clusters) {
+      log(`[tutorial] starting ${provider.name} cluster ${name} (Kubernetes ${kubernetesVersion})`);
+      const { cluster, flux } = await startClusterWithFlux({ name, provider, kubernetesVersion, log });
+      clusters.push({ name, cluster, flux, kube: new Kube(cluster.kubeconfigPath) });
+    }
+
     if (spec.repos.length > 0) {
-      git = await startGitServer({ credentials: spec.gitAuth ? undefined : false, log });
+      // Where the clusters' Flux can reach it: 127.0.0.1 for controllers running here, the kind
+      // network's gateway for controllers in a kind cluster.
+      const host = clusters[0] ? gitServerHost(clusters[0].cluster) : undefined;
+      git = await startGitServer({ host, credentials: spec.gitAuth ? undefined : false, log });
       const gitBase = git.url;
       for (const repo of spec.repos) {
         let from = repo.from ? join(REPO_ROOT, repo.from) : undefined;
@@ -199,19 +214,6 @@ export async function startTutorialEnvironment(spec: TutorialEnvironmentSpec, op
       replacements[git.root] = '<git-server>';
     }
 
-    const kubernetesVersion = spec.kubernetesVersion ?? KUBERNETES_VERSION;
-    for (const name of spec.clusters) {
-      log(`[tutorial] starting cluster ${name} (Kubernetes ${kubernetesVersion})`);
-      const cluster = await startLocalCluster({ name, kubernetesVersion, log });
-      let flux: Flux;
-      try {
-        flux = await startFlux(cluster, { log });
-      } catch (error) {
-        await cluster.stop().catch(() => {});
-        throw error;
-      }
-      clusters.push({ name, cluster, flux, kube: new Kube(cluster.kubeconfigPath) });
-    }
     if (clusters.length > 0) {
       const kubeconfig = join(runDir, 'kubeconfig');
       writeFileSync(kubeconfig, mergeKubeconfigs(clusters.map((c) => ({ name: c.name, kubeconfig: readFileSync(c.cluster.kubeconfigPath, 'utf8') }))), { mode: 0o600 });

@@ -1,4 +1,4 @@
-// One test per tutorial page in docs/do/: a fresh local cluster (or several) with Flux and a git
+// One test per tutorial page in docs/do/: a fresh cluster (or several) from CLUSTER_PROVIDER with Flux and a git
 // server, the page's runnable blocks in one shell, each block's exit status and `expect` checked.
 // Runs are recorded in .tmp/tutorial-runs/; `npm run tutorials:update` files the passed ones for
 // the site. TUTORIAL=<page-id>[,<page-id>] runs only those pages.
@@ -8,6 +8,7 @@ import { tutorialPages } from './pages.ts';
 import { runTutorial } from './runner.ts';
 import type { TutorialPage } from './parse.ts';
 import { verify } from '../report/record.ts';
+import { providerName } from '../cluster/select.ts';
 import { FLUX_VERSION, KUBERNETES_VERSION } from '../toolchain/versions.ts';
 
 const runPage = (page: TutorialPage) => runTutorial(page, { log: (line) => console.log(line) });
@@ -21,12 +22,13 @@ test('docs/do holds the tutorials', (t) => {
 });
 
 for (const page of pages) {
-  const skip = only.length > 0 && !only.includes(page.pageId) ? `not selected by TUTORIAL=${only.join(',')}` : environmentUnavailableReason(page.environment);
+  const skip = only.length > 0 && !only.includes(page.pageId) ? `not selected by TUTORIAL=${only.join(',')}` : await environmentUnavailableReason(page.environment);
   test(`tutorial ${page.pageId}: ${page.title} (${page.runnable.length} runnable blocks)`, { skip }, async (t) => {
     const meta = {
       examples: page.verifies,
       test: `test/tutorials/tutorials.test.ts: tutorial ${page.pageId} (${page.page})`,
-      tier: 'local' as const,
+      // The verdict is filed under the provider the clusters came from (CLUSTER_PROVIDER).
+      tier: providerName(),
       kubernetesVersions: [page.environment.kubernetesVersion ?? KUBERNETES_VERSION],
       fluxVersion: FLUX_VERSION,
     };

@@ -75,7 +75,8 @@ export interface BuildSpec {
 
 /** `docker build` (classic builder: FROM a local image or scratch needs no registry). */
 export async function dockerBuild(spec: BuildSpec): Promise<void> {
-  const args = ['build', '--tag', spec.tag, ...(spec.inputs ? ['--label', `${INPUTS_LABEL}=${spec.inputs}`] : [])];
+  // --force-rm: a failed step's container is removed too, so failed builds leave nothing behind.
+  const args = ['build', '--force-rm', '--tag', spec.tag, ...(spec.inputs ? ['--label', `${INPUTS_LABEL}=${spec.inputs}`] : [])];
   if (spec.dockerfile) args.push('--file', spec.dockerfile);
   for (const [k, v] of Object.entries(spec.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
   args.push(spec.context);

@@ -4,14 +4,13 @@
 // the same pieces, but several clusters read one server (as a fleet reads one repository), and
 // stop() tears everything down in reverse order even when parts failed, keeping the logs and
 // printing their tails when the file failed.
-import { startFlux, type Flux } from '../../cluster/flux';
-import { connectInClusterFlux, setControllerFlag } from '../../cluster/flux-in-cluster';
+import type { Flux } from '../../cluster/flux';
 import { formatTails } from '../../cluster/logs';
 import type { Cluster, ClusterProvider, ProviderName } from '../../cluster/provider';
 import { selectedProvider } from '../../cluster/select';
 import { startGitServer, type GitServer } from '../../gitserver';
 import type { FileTransform } from '../../gitserver/server';
-import { liveSkipReason, stopAll } from '../../harness/environment';
+import { liveSkipReason, startClusterWithFlux, stopAll } from '../../harness/environment';
 import { gitServerHost, liveConcurrency } from '../../harness/providers';
 import { Kube } from '../../harness/kube';
 import { ensureTools, hasTool } from '../../toolchain/binaries';
@@ -116,14 +115,6 @@ export async function stopScenarioCluster(sc: ScenarioCluster, opts: { keepLogs?
   return kept;
 }
 
-/** The in-cluster Flux (kind), with the same dependency requeue the local processes get. */
-async function connectInFlux(cluster: Cluster, requeueDependency: string, log: (line: string) => void): Promise<Flux> {
-  for (const controller of ['kustomize-controller', 'helm-controller'] as const) {
-    await setControllerFlag(cluster, controller, `--requeue-dependency=${requeueDependency}`);
-  }
-  return connectInClusterFlux(cluster, log);
-}
-
 /** Runs `start` for each name, at most `limit` at a time; settles like Promise.allSettled. */
 async function settleInBatches<T>(names: string[], limit: number, start: (name: string) => Promise<T>): Promise<PromiseSettledResult<T>[]> {
   const results: PromiseSettledResult<T>[] = [];
@@ -134,11 +125,9 @@ async function settleInBatches<T>(names: string[], limit: number, start: (name: 
 }
 
 async function startCluster(provider: ClusterProvider, name: string, opts: Omit<ScenarioEnvOptions, 'clusters' | 'repos'>): Promise<ScenarioCluster> {
-  const log = opts.log ?? (() => {});
-  const cluster = await provider.start({ name, log });
+  const requeueDependency = opts.requeueDependency ?? SCENARIO_REQUEUE_DEPENDENCY;
+  const { cluster, flux } = await startClusterWithFlux({ name, provider, requeueDependency, log: opts.log });
   try {
-    const requeueDependency = opts.requeueDependency ?? SCENARIO_REQUEUE_DEPENDENCY;
-    const flux = cluster.fluxInCluster ? await connectInFlux(cluster, requeueDependency, log) : await startFlux(cluster, { log, requeueDependency });
     const kube = new Kube(cluster.kubeconfigPath);
     const fluxLogs = () => Object.values(flux.logFiles());
     return {
