@@ -15,7 +15,7 @@ import { startClusterWithFlux } from '../harness/environment.ts';
 import { gitServerHost } from '../harness/providers.ts';
 import { makeRunDir, REPO_ROOT } from '../cluster/paths.ts';
 import { freePort } from '../cluster/ports.ts';
-import type { Cluster } from '../cluster/provider.ts';
+import type { Cluster, ProviderName } from '../cluster/provider.ts';
 import { startGitServer, type GitServer } from '../gitserver/index.ts';
 import { formatEventLines, toEventLines } from '../harness/events.ts';
 import { Kube } from '../harness/kube.ts';
@@ -68,6 +68,8 @@ export interface TutorialEnvironment {
   git: GitServer | undefined;
   runDir: string;
   kubernetesVersion: string;
+  /** The provider the clusters came from (CLUSTER_PROVIDER). */
+  provider: ProviderName;
   /** Seconds from start to everything ready. */
   startSeconds: number;
   /** What the clusters say, for failure messages: Flux objects not Ready and recent events. */
@@ -257,6 +259,7 @@ export async function startTutorialEnvironment(spec: TutorialEnvironmentSpec, op
       git,
       runDir,
       kubernetesVersion,
+      provider: provider.name,
       startSeconds: (Date.now() - started) / 1000,
       explain,
       stop,

@@ -93,9 +93,14 @@ export function judgeBlock(block: TutorialBlock, result: BlockResult, normalized
   return undefined;
 }
 
+/** `<page-id>.json` for the local tier (what the site shows), `<page-id>.<provider>.json` beside it for others. */
+export function runFileName(pageId: string, provider: string): string {
+  return provider === 'local' || provider === 'none' ? `${pageId}.json` : `${pageId}.${provider}.json`;
+}
+
 function writeRun(dir: string, run: TutorialRun): string {
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${run.pageId}.json`);
+  const file = join(dir, runFileName(run.pageId, run.provider));
   writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
   return file;
 }
@@ -158,7 +163,7 @@ export async function runTutorial(page: TutorialPage, opts: RunOptions = {}): Pr
     ...(dirty ? { dirty: true } : {}),
     kubernetesVersion: environment.kubernetesVersion,
     fluxVersion: FLUX_VERSION,
-    provider: page.environment.clusters.length > 0 ? 'local' : 'none',
+    provider: page.environment.clusters.length > 0 ? environment.provider : 'none',
     seconds: Math.round((Date.now() - started) / 100) / 10,
     blocks,
   };

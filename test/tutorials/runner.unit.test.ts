@@ -18,6 +18,7 @@ const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'tutorials');
 function shellOnly(): { start: () => Promise<TutorialEnvironment>; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'tutorial-runner-'));
   const start = async (): Promise<TutorialEnvironment> => ({
+    provider: 'local',
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8' },
     exported: {},
     secrets: ['s3cr3t-value'],
