@@ -313,9 +313,22 @@ async function runLogged(tool: Tool, args: string[], logFile: string, timeoutMs:
   return result.output;
 }
 
-async function kindGateway(env: NodeJS.ProcessEnv): Promise<string> {
+/**
+ * The kind network's IPv4 gateway: the host's address on the network kind's nodes live on, where
+ * a git server for their pods listens. A scenario that starts its git server before its first
+ * cluster (ephemeral) needs it before kind has made the network, so it is made here the way kind
+ * makes it (a bridge with IP masquerading); kind then uses the existing network.
+ */
+export async function kindGateway(env: NodeJS.ProcessEnv = process.env): Promise<string> {
   if (env.KIND_GIT_HOST) return env.KIND_GIT_HOST;
-  const result = await runCommand('docker', ['network', 'inspect', 'kind', '--format', '{{json .IPAM.Config}}'], { timeoutMs: 20_000 });
+  const inspect = () => runCommand('docker', ['network', 'inspect', 'kind', '--format', '{{json .IPAM.Config}}'], { timeoutMs: 20_000 });
+  let result = await inspect();
+  if (result.code !== 0 && /not found|No such network/i.test(result.output)) {
+    const created = await runCommand('docker', ['network', 'create', '--driver', 'bridge', '-o', 'com.docker.network.bridge.enable_ip_masquerade=true', 'kind'], { timeoutMs: 30_000 });
+    // Another process may have made it meanwhile; the second inspect settles it.
+    if (created.code !== 0 && !/already exists/.test(created.output)) throw new Error(`docker network create kind failed: ${created.output.trim()}`);
+    result = await inspect();
+  }
   const gateway = result.code === 0 ? gatewayFromIpamConfig(result.output.trim()) : undefined;
   if (!gateway) throw new Error(`could not read the IPv4 gateway of Docker network "kind": ${result.output.trim()}`);
   return gateway;
@@ -378,7 +391,7 @@ export async function startKindCluster(opts: KindStartOptions): Promise<KindClus
       await runLogged('flux', fluxCheckArgs(plan.kubeconfigPath), logs.flux, 4 * 60_000);
       log(`[${opts.name}] Flux ready after ${seconds(started)}s`);
     }
-    const gitHost = await kindGateway(process.env);
+    const gitHost = await kindGateway();
     const startSeconds = (Date.now() - started) / 1000;
     log(`[${opts.name}] kind cluster ready in ${startSeconds.toFixed(1)}s; git server host for pods: ${gitHost}`);
     return new KindClusterImpl(opts.name, plan, runDir, logDir, logs, { ...nodeImage, image }, installFlux, gitHost, startSeconds);
@@ -504,6 +517,8 @@ export const kindProvider: ClusterProvider = {
   name: 'kind',
   unavailableReason: (opts) => kindUnavailableReason(opts),
   start: (opts) => startKindCluster(opts),
+  // Flux runs in every kind cluster the harness starts, so its git server goes on the gateway.
+  gitServerHost: () => kindGateway(),
 };
 
 /** The pinned kind release the images above belong to; a unit test keeps the two in step. */

@@ -64,4 +64,10 @@ export interface ClusterProvider {
   /** undefined when clusters can start here, or the reason they cannot (a test skips with it). */
   unavailableReason(opts?: { kubernetesVersion?: string }): string | undefined;
   start(opts: StartOptions): Promise<Cluster>;
+  /**
+   * Where a git server must listen for the Flux of this provider's clusters, known before any
+   * cluster starts; absent when Flux runs on this machine (127.0.0.1). Each cluster also says it
+   * (gitServerHost(cluster) in harness/providers.ts).
+   */
+  gitServerHost?(): Promise<string>;
 }

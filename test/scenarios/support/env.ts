@@ -162,7 +162,8 @@ export async function startScenarioEnv(opts: ScenarioEnvOptions): Promise<Scenar
     for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
-    const hosts = [...new Set(started.map((c) => gitServerHost(c.cluster)))];
+    // No cluster yet (a scenario that makes its own later): where the provider's clusters will look.
+    const hosts = started.length ? [...new Set(started.map((c) => gitServerHost(c.cluster)))] : [await provider.gitServerHost?.()].filter((h) => h !== undefined);
     if (hosts.length > 1) throw new Error(`the clusters of one scenario need the git server on different addresses (${hosts.join(', ')})`);
     git = await startGitServer({ host: hosts[0], credentials: opts.gitAuth === false ? false : undefined, log: (l) => log(`git: ${l}`) });
     for (const repo of opts.repos ?? []) {
