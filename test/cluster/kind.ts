@@ -340,17 +340,17 @@ async function kindClusterExists(kindName: string): Promise<boolean> {
 }
 
 /**
- * Images every cluster of this run gets with `kind load image-archive` after Flux is installed:
- * the demo app's, made from examples/demo-app/Dockerfile (it is not published where the fleet's
- * pods could pull it). Made once per process.
+ * Images every cluster of this run gets with `kind load image-archive`: the demo app's, made from
+ * examples/demo-app/Dockerfile (on the local source, on a Node base made here) for every tag the
+ * fleet deploys or a scenario releases, in one archive. They are not published where the fleet's
+ * pods could pull them. Made once per process.
  */
 let preloadImages: Promise<{ ref: string; tarPath: string }[]> | undefined;
-function imagesToLoad(log: (line: string) => void): Promise<{ ref: string; tarPath: string }[]> {
-  preloadImages ??= import('./images/demo-app').then((m) => m.ensureDemoAppImages(log));
+function imagesToLoad(log: (line: string) => void, source: KindImageSource): Promise<{ ref: string; tarPath: string }[]> {
+  preloadImages ??= import('./images/demo-app').then(async (m) => [await m.demoAppArchive(log, { source })]);
   return preloadImages;
 }
 
-/** Creates the kind cluster, installs Flux, loads the demo app's images, and returns it; on failure keeps logs and deletes it. */
 export async function startKindCluster(opts: KindStartOptions): Promise<KindCluster> {
   const log = opts.log ?? (() => {});
   const source = kindImageSource();
@@ -359,7 +359,7 @@ export async function startKindCluster(opts: KindStartOptions): Promise<KindClus
   await ensureTools(KIND_TOOLS, { log });
   const nodeImage = kindNodeImage(opts.kubernetesVersion, source);
   const image = await resolveNodeImage(nodeImage, log);
-  const archives = await imagesToLoad(log);
+  const archives = await imagesToLoad(log, source);
   const started = Date.now();
   const runDir = makeRunDir('kind', opts.name);
   const logDir = join(runDir, 'logs');

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { kindNodeImage, resolveNodeImage } from '../kind';
 import { defaultKubernetesVersion, kindImageSource } from '../select';
-import { ensureDemoAppImages } from './demo-app';
+import { demoAppArchive } from './demo-app';
 
 export async function buildKindImages(kubernetesVersion: string | undefined, log: (line: string) => void): Promise<string[]> {
   const started = Date.now();
@@ -14,7 +14,7 @@ export async function buildKindImages(kubernetesVersion: string | undefined, log
   const node = kindNodeImage(kubernetesVersion, source);
   log(`kind images (${source}): node for Kubernetes ${node.kubernetesVersion}, demo app`);
   const nodeRef = await resolveNodeImage(node, log);
-  const demo = await ensureDemoAppImages(log);
+  const demo = [await demoAppArchive(log, { source })];
   log(`kind images ready in ${((Date.now() - started) / 1000).toFixed(1)}s: ${nodeRef}, ${demo.map((d) => d.ref).join(', ')}`);
   return [nodeRef, ...demo.map((d) => d.ref)];
 }

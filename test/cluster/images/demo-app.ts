@@ -11,11 +11,11 @@
 //   fills an npm cache from the lockfile and the build reads it (`NPM_CACHE_IMAGE` build argument,
 //   see the Dockerfile). Upstream builds leave both arguments at their defaults.
 // Everything is cached under .cache/images by a digest of its inputs (see docker.ts).
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from '../paths';
 import { runCommand } from '../process';
-import { cachedImage, dockerBuild, inputsDigest, runDocker, type BuildSpec, type ImageArchive } from './docker';
+import { cachedImage, dockerBuild, imagesCacheRoot, inputsDigest, runDocker, type BuildSpec, type ImageArchive } from './docker';
 import { DEBIAN_SUITE, debianMirror, debootstrapTree, importTree, withHeartbeat } from './rootfs';
 
 export const DEMO_APP_DIR = join(REPO_ROOT, 'examples', 'demo-app');
@@ -267,6 +267,22 @@ export function readFleetManifests(dir: string = FLEET_DIR): string[] {
   return out;
 }
 
+/**
+ * Releases of the demo app that exist as images although no fleet file deploys them yet: the
+ * versions the scenarios and tutorials release, promote, hotfix or roll out to. On the local tier
+ * any tag "runs"; on kind a pod only starts from an image that exists, as with a real registry.
+ * A unit test finds every version the scenarios name and fails when one is missing here.
+ */
+export const DEMO_APP_RELEASES: readonly string[] = ['1.3.1-hotfix', '1.4.0', '1.5.0', '1.9.0'];
+
+/** A version a scenario sets by hand precisely because it was never released (the pod cannot start). */
+export const NEVER_RELEASED: readonly string[] = ['9.9.9'];
+
+/** Every tag the kind tier makes: the fleet's, then the releases above, sorted by version. */
+export function demoAppTags(manifests: string[] = readFleetManifests()): string[] {
+  return [...new Set([...fleetImageTags(manifests), ...DEMO_APP_RELEASES])].sort(compareVersions);
+}
+
 export interface DemoAppImagesOptions {
   /**
    * 'local' (default): the Node base and the npm cache made here, no registry needed.
@@ -274,7 +290,7 @@ export interface DemoAppImagesOptions {
    * build containers), for a machine with internet.
    */
   source?: 'local' | 'upstream';
-  /** Tags to build (default: every tag the fleet deploys). */
+  /** Tags to build (default: demoAppTags(): the fleet's and DEMO_APP_RELEASES). */
   tags?: string[];
 }
 
@@ -286,7 +302,7 @@ export interface DemoAppImagesOptions {
  */
 export async function ensureDemoAppImages(log: Log, opts: DemoAppImagesOptions = {}): Promise<ImageArchive[]> {
   const source = opts.source ?? 'local';
-  const tags = opts.tags ?? fleetImageTags(readFleetManifests());
+  const tags = opts.tags ?? demoAppTags();
   if (tags.length === 0) throw new Error(`no ${DEMO_APP_REPOSITORY}:<tag> found in ${relative(REPO_ROOT, FLEET_DIR)}`);
   const started = Date.now();
   log(`    demo-app images (${source} base): ${tags.map((t) => `${DEMO_APP_REPOSITORY}:${t}`).join(', ')}`);
@@ -334,4 +350,24 @@ export async function ensureDemoAppImages(log: Log, opts: DemoAppImagesOptions =
   }
   log(`    demo-app images ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return archives;
+}
+
+/**
+ * Every demo-app image in one archive (`docker save` of all tags: the layers they share are
+ * stored once), so a kind cluster takes them in one `kind load image-archive`. Cached beside the
+ * single images, keyed by theirs.
+ */
+export async function demoAppArchive(log: Log, opts: DemoAppImagesOptions = {}): Promise<ImageArchive> {
+  const archives = await ensureDemoAppImages(log, opts);
+  const refs = archives.map((a) => a.ref);
+  const digest = inputsDigest({ text: archives.map((a) => `${a.ref}@${a.digest}`) });
+  const dir = join(imagesCacheRoot(), `demo-app-all@${archives.length}-${digest}`);
+  const tarPath = join(dir, 'image.tar');
+  if (!existsSync(tarPath)) {
+    mkdirSync(dir, { recursive: true });
+    await runDocker(['save', '--output', `${tarPath}.partial`, ...refs]);
+    renameSync(`${tarPath}.partial`, tarPath);
+    log(`    demo-app: ${refs.length} tags in one archive (${relative(REPO_ROOT, tarPath)})`);
+  }
+  return { ref: refs.join(', '), tarPath, digest };
 }

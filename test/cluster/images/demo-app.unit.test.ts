@@ -1,16 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { inputsDigest } from './docker';
 import {
   BASE_SUITE,
   DEMO_APP_DIR,
+  NEVER_RELEASED,
   NODE_RUNTIMES,
   NPM_CACHE_NPMRC,
   buildInputFiles,
   demoAppBuildArgs,
+  demoAppTags,
   dockerfileArgDefault,
   dockerfileNodeVersion,
   fleetImageTags,
@@ -22,6 +24,30 @@ const DOCKERFILE = readFileSync(join(DEMO_APP_DIR, 'Dockerfile'), 'utf8');
 
 test('the fleet deploys the demo app at 1.2.0 and 1.3.0, and those are the images built', () => {
   assert.deepEqual(fleetImageTags(readFleetManifests()), ['1.2.0', '1.3.0']);
+  assert.deepEqual(demoAppTags(), ['1.2.0', '1.3.0', '1.3.1-hotfix', '1.4.0', '1.5.0', '1.9.0']);
+});
+
+/** Every demo-app version a scenario file names, with the file and line. */
+function scenarioVersions(): Array<{ version: string; where: string }> {
+  const dir = join(DEMO_APP_DIR, '..', '..', 'test', 'scenarios');
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  const found: Array<{ version: string; where: string }> = [];
+  for (const file of files) {
+    readFileSync(join(dir, file), 'utf8').split('\n').forEach((line, i) => {
+      for (const m of line.matchAll(/demo-app:(\d[\w.-]*)|version: '(\d+\.\d+\.\d+[\w.-]*)'/g)) {
+        found.push({ version: m[1] ?? m[2], where: `test/scenarios/${file}:${i + 1}` });
+      }
+    });
+  }
+  return found;
+}
+
+test('every demo-app version a scenario deploys has an image on kind (or is meant never to start)', () => {
+  const versions = scenarioVersions();
+  assert.ok(versions.length >= 5, `found only ${versions.length} versions in test/scenarios`);
+  const made = new Set([...demoAppTags(), ...NEVER_RELEASED]);
+  const missing = versions.filter((v) => !made.has(v.version)).map((v) => `${v.version} (${v.where})`);
+  assert.deepEqual(missing, [], 'add these to DEMO_APP_RELEASES in test/cluster/images/demo-app.ts');
 });
 
 test('fleetImageTags reads image: lines of the demo app only, quoted or not, and sorts by version', () => {
