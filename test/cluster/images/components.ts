@@ -2,6 +2,7 @@
 // etcd, CoreDNS, pause, kube-proxy) and for Flux's controllers, made here from the binaries the
 // toolchain builds from their Go modules. Each image is tagged exactly as kubeadm or `flux install`
 // names it, and only when the binary inside is that version: a tag that lies is refused.
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ensureTools, toolPath, type Tool } from '../../toolchain/binaries';
@@ -167,9 +168,14 @@ async function buildRecipe(recipe: ImageRecipe, log: Log, stampInputs: string[])
   });
 }
 
+/** Where Go keeps downloaded modules (`go env GOMODCACHE`: GOMODCACHE, else GOPATH's first entry/pkg/mod). */
+function goModCache(): string {
+  return execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8', timeout: 30_000 }).trim();
+}
+
 /** The pause binary, compiled statically from the pause.c in the k8s.io/kubernetes module. */
 export async function ensurePause(kubernetesVersion: string, work: string, log: Log): Promise<string> {
-  const moduleDir = join(process.env.GOMODCACHE ?? join(process.env.HOME ?? '/root', 'go', 'pkg', 'mod'), `k8s.io/kubernetes@${kubernetesVersion}`);
+  const moduleDir = join(goModCache(), `k8s.io/kubernetes@${kubernetesVersion}`);
   const source = join(moduleDir, 'build', 'pause', 'linux', 'pause.c');
   if (!existsSync(source)) throw new Error(`${source} is missing (the toolchain downloads k8s.io/kubernetes@${kubernetesVersion} when it builds kubelet)`);
   const out = join(work, `pause-${kubernetesVersion}`);
