@@ -130,9 +130,9 @@ test('local-only guards: undefined on local, a reason naming the provider elsewh
 
 test('concurrency: local 4, kind 1, existing always 1; LIVE_CONCURRENCY overrides and is checked', () => {
   assert.equal(liveConcurrency('local', {}), 4);
-  assert.equal(liveConcurrency('kind', {}), 1);
+  assert.equal(liveConcurrency('kind', {}), 2);
   assert.equal(liveConcurrency('local', { LIVE_CONCURRENCY: '1' }), 1);
-  assert.equal(liveConcurrency('kind', { LIVE_CONCURRENCY: '2' }), 2);
+  assert.equal(liveConcurrency('kind', { LIVE_CONCURRENCY: '1' }), 1);
   assert.equal(liveConcurrency('existing', { LIVE_CONCURRENCY: '4' }), 1);
   assert.throws(() => liveConcurrency('local', { LIVE_CONCURRENCY: 'many' }), /LIVE_CONCURRENCY="many" is not a whole number >= 1/);
 });
