@@ -160,7 +160,7 @@ export const tiers: Tier[] = [
     name: 'kind-tutorials',
     description: 'the runnable blocks of every docs/do tutorial on kind clusters (Flux from `flux install`, real pods)',
     needs: ['toolchain'],
-    // About 25 more minutes on two cores: opt-in here, run by the GitHub workflow (ci.yml).
+    // About 3.5 minutes a page on two cores (40 for all): opt-in here, run by the GitHub workflow (ci.yml).
     skipReason: () =>
       process.env.RUN_KIND_TUTORIALS === '1' ? kindTierSkipReason() : 'opt-in: set RUN_KIND_TUTORIALS=1 (or run npm run test:kind-tutorials); starts a kind cluster per page',
     run: () => runNodeTests('kind-tutorials', { patterns: ['test/tutorials/tutorials.test.ts'], serial: true, env: { CLUSTER_PROVIDER: 'kind' } }),
