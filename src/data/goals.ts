@@ -133,7 +133,7 @@ export const goals: Goal[] = [
     whitepaper: 'open',
     page: {id: `${T}ephemeral-clusters`, anchor: 'the-upgrade-canary'},
     examples: [],
-    note: '`npm run canary` (test/canary/) bootstraps every fleet cluster on each pinned Kubernetes minor (1.34 to 1.36, test/toolchain/versions.ts) and reports deprecated or removed APIs the examples use.',
+    note: '`npm run canary` (test/canary/) bootstraps every fleet cluster on each pinned Kubernetes minor (1.35 to 1.37, test/toolchain/versions.ts) and reports deprecated or removed APIs the examples use.',
   },
   {
     id: 'local-clusters',
