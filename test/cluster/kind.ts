@@ -377,6 +377,8 @@ export async function startKindCluster(opts: KindStartOptions): Promise<KindClus
   log(`[${opts.name}] kind create cluster ${plan.kindName} (${image}, images: ${source})`);
   const installFlux = opts.installFlux ?? true;
   try {
+    // The network first: two clusters created at once would otherwise race to make it.
+    const gitHost = await kindGateway();
     await runLogged('kind', kindCreateArgs(plan), logs.create, (plan.waitSeconds + 300) * 1000);
     log(`[${opts.name}] node Ready after ${seconds(started)}s`);
     // The demo images go in while Services come up: both only wait on the node.
@@ -391,7 +393,6 @@ export async function startKindCluster(opts: KindStartOptions): Promise<KindClus
       await runLogged('flux', fluxCheckArgs(plan.kubeconfigPath), logs.flux, 4 * 60_000);
       log(`[${opts.name}] Flux ready after ${seconds(started)}s`);
     }
-    const gitHost = await kindGateway();
     const startSeconds = (Date.now() - started) / 1000;
     log(`[${opts.name}] kind cluster ready in ${startSeconds.toFixed(1)}s; git server host for pods: ${gitHost}`);
     return new KindClusterImpl(opts.name, plan, runDir, logDir, logs, { ...nodeImage, image }, installFlux, gitHost, startSeconds);
