@@ -273,7 +273,12 @@ export function readFleetManifests(dir: string = FLEET_DIR): string[] {
  * any tag "runs"; on kind a pod only starts from an image that exists, as with a real registry.
  * A unit test finds every version the scenarios name and fails when one is missing here.
  */
-export const DEMO_APP_RELEASES: readonly string[] = ['1.3.1-hotfix', '1.4.0', '1.5.0', '1.9.0'];
+export const DEMO_APP_RELEASES: readonly string[] = [
+  // the scenarios'
+  '1.3.1-hotfix', '1.4.0', '1.5.0', '1.9.0',
+  // multi-repo-promotion's release tags (docs/do: `release <version>`)
+  '1.2.3', '1.2.4', '1.3.0-rc.1',
+];
 
 /** A version a scenario sets by hand precisely because it was never released (the pod cannot start). */
 export const NEVER_RELEASED: readonly string[] = ['9.9.9'];

@@ -24,7 +24,7 @@ const DOCKERFILE = readFileSync(join(DEMO_APP_DIR, 'Dockerfile'), 'utf8');
 
 test('the fleet deploys the demo app at 1.2.0 and 1.3.0, and those are the images built', () => {
   assert.deepEqual(fleetImageTags(readFleetManifests()), ['1.2.0', '1.3.0']);
-  assert.deepEqual(demoAppTags(), ['1.2.0', '1.3.0', '1.3.1-hotfix', '1.4.0', '1.5.0', '1.9.0']);
+  assert.deepEqual(demoAppTags(), ['1.2.0', '1.2.3', '1.2.4', '1.3.0', '1.3.0-rc.1', '1.3.1-hotfix', '1.4.0', '1.5.0', '1.9.0']);
 });
 
 /** Every demo-app version a scenario file names, with the file and line. */
