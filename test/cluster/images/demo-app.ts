@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from '../paths';
 import { runCommand } from '../process';
-import { cachedImage, dockerBuild, imagesCacheRoot, inputsDigest, runDocker, type BuildSpec, type ImageArchive } from './docker';
+import { cachedImage, dockerBuild, dockerSave, imagesCacheRoot, inputsDigest, runDocker, type BuildSpec, type ImageArchive } from './docker';
 import { DEBIAN_SUITE, debianMirror, debootstrapTree, importTree, withHeartbeat } from './rootfs';
 
 export const DEMO_APP_DIR = join(REPO_ROOT, 'examples', 'demo-app');
@@ -370,7 +370,7 @@ export async function demoAppArchive(log: Log, opts: DemoAppImagesOptions = {}):
   const tarPath = join(dir, 'image.tar');
   if (!existsSync(tarPath)) {
     mkdirSync(dir, { recursive: true });
-    await runDocker(['save', '--output', `${tarPath}.partial`, ...refs]);
+    await dockerSave(refs, `${tarPath}.partial`);
     renameSync(`${tarPath}.partial`, tarPath);
     log(`    demo-app: ${refs.length} tags in one archive (${relative(REPO_ROOT, tarPath)})`);
   }

@@ -83,8 +83,9 @@ export async function dockerBuild(spec: BuildSpec): Promise<void> {
   await docker(args, { logFile: spec.logFile, timeoutMs: 30 * 60_000 });
 }
 
-export async function dockerSave(ref: string, tarPath: string): Promise<void> {
-  await docker(['save', '--output', tarPath, ref]);
+/** `docker save` of one or more references into one tarball (layers they share are stored once). */
+export async function dockerSave(refs: string | string[], tarPath: string): Promise<void> {
+  await docker(['save', '--output', tarPath, ...(Array.isArray(refs) ? refs : [refs])]);
 }
 
 export async function dockerLoad(tarPath: string): Promise<void> {
