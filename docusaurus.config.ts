@@ -9,7 +9,7 @@ import remarkInputsCachePlugin from './src/plugins/remark-inputs-cache';
 import esmPackageCompatPlugin from './src/plugins/esm-package-compat';
 import verificationStatusPlugin from './src/components/VerificationStatus/plugin';
 import {darkCodeTheme, lightCodeTheme} from './src/prism-themes';
-import {siteLocation} from './src/site-location';
+import {siteLocation} from './contracts/site-location';
 
 const location = siteLocation();
 const repoUrl = `https://github.com/${location.organizationName}/${location.projectName}`;

@@ -2,9 +2,9 @@
 // `npm run build` first: the web server below serves build/ and refuses a
 // missing build or one made for another url/baseUrl.
 import {defineConfig} from '@playwright/test';
-import {siteLocation} from './src/site-location.ts';
-import {freePort} from './test/cluster/ports.ts';
-import {CHROMIUM_ARGS, CHROMIUM_PATH} from './test/site/chromium.ts';
+import {siteLocation} from './contracts/site-location.ts';
+import {freePort} from './harness/cluster/ports.ts';
+import {CHROMIUM_ARGS, CHROMIUM_PATH} from './harness/site/chromium.ts';
 
 // Playwright evaluates this file in the runner and again in every worker; the
 // port is chosen once and handed down through the environment.
@@ -34,7 +34,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   webServer: {
-    command: 'npx tsx test/site/server.ts',
+    command: 'npx tsx harness/site/server.ts',
     url: siteUrl,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -133,7 +133,7 @@ export const goals: Goal[] = [
     whitepaper: 'open',
     page: {id: `${T}ephemeral-clusters`, anchor: 'the-upgrade-canary'},
     examples: [],
-    note: '`npm run canary` (test/canary/) bootstraps every fleet cluster on each pinned Kubernetes minor (1.35 to 1.37, test/toolchain/versions.ts) and reports deprecated or removed APIs the examples use.',
+    note: '`npm run canary` (harness/canary/) bootstraps every fleet cluster on each pinned Kubernetes minor (1.35 to 1.37, harness/toolchain/versions.ts) and reports deprecated or removed APIs the examples use.',
   },
   {
     id: 'local-clusters',
@@ -142,7 +142,7 @@ export const goals: Goal[] = [
     whitepaper: 'open',
     page: {id: `${T}local-clusters-and-fast-feedback`},
     examples: [],
-    note: 'The proof is the harness itself: test/cluster/ starts the Docker-free local tier every live test runs on.',
+    note: 'The proof is the harness itself: harness/cluster/ starts the Docker-free local tier every live test runs on.',
   },
   // Applications
   {

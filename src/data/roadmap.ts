@@ -5,7 +5,7 @@
 // data test checks them), and a `planned` layer claims no verifying tier.
 import type {DocId} from './checklists';
 
-/** The harness tiers that deploy or check examples (see test/runner/tiers.ts). */
+/** The harness tiers that deploy or check examples (see harness/runner/tiers.ts). */
 export type Tier = 'static' | 'local' | 'kind';
 
 export const tierNames: Record<Tier, string> = {

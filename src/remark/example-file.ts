@@ -9,12 +9,12 @@
  */
 import {existsSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import type {Code, Root} from 'mdast';
 import type {MdxJsxFlowElement, MdxJsxTextElement} from 'mdast-util-mdx-jsx';
 import {visit, SKIP} from 'unist-util-visit';
 import type {Node} from 'unist';
 import type {VFile} from 'vfile';
+import {REPO_ROOT} from '../../contracts/paths';
 
 export const ELEMENT_NAME = 'ExampleFile';
 export const EXAMPLES_DIR = 'examples';
@@ -141,7 +141,7 @@ export function resolveExamplePath(repoRoot: string, examplePath: string): strin
 }
 
 /** Repository root: two levels above src/remark/. */
-const DEFAULT_REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DEFAULT_REPO_ROOT = REPO_ROOT;
 
 export type Options = {repoRoot?: string};
 

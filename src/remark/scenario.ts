@@ -12,7 +12,6 @@
  */
 import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import type {Root} from 'mdast';
 import type {MdxJsxFlowElement, MdxJsxTextElement} from 'mdast-util-mdx-jsx';
 import ts from 'typescript';
@@ -20,12 +19,13 @@ import {SKIP, visit} from 'unist-util-visit';
 import {pageName} from './example-file';
 import type {Node} from 'unist';
 import type {VFile} from 'vfile';
+import {REPO_ROOT} from '../../contracts/paths';
 
 export const ELEMENT_NAME = 'Scenario';
 export const COMPONENT_NAME = 'ScenarioProof';
 export const SCENARIOS_DIR = 'test/scenarios';
 
-const DEFAULT_REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DEFAULT_REPO_ROOT = REPO_ROOT;
 
 export interface ScenarioCheck {
   title: string;

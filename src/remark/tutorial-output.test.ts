@@ -8,7 +8,7 @@ import type {Code, Root, RootContent} from 'mdast';
 import type {MdxJsxFlowElement} from 'mdast-util-mdx-jsx';
 import {VFile} from 'vfile';
 import remarkTutorialOutput, {LABELS, NOT_VERIFIED_TITLE, outputTitle, unverifiedReason} from './tutorial-output';
-import {harnessRuns, pageHash, parseTutorialMeta, tokenizeMeta, type TutorialRun} from './tutorial-output-meta';
+import {harnessRuns, pageHash, parseTutorialMeta, tokenizeMeta, type TutorialRun} from '../../contracts/tutorial-runs';
 
 const PAGE = [
   '# Loop',

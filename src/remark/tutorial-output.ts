@@ -18,7 +18,6 @@
  */
 import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import type {Code, Paragraph, Root, RootContent} from 'mdast';
 import type {MdxJsxFlowElement} from 'mdast-util-mdx-jsx';
 import {visit, SKIP} from 'unist-util-visit';
@@ -31,9 +30,10 @@ import {
   type RecordedBlock,
   type TutorialBlockMeta,
   type TutorialRun,
-} from './tutorial-output-meta';
+} from '../../contracts/tutorial-runs';
+import {REPO_ROOT, TUTORIAL_RUNS} from '../../contracts/paths';
 
-const DEFAULT_RUNS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'data', 'tutorial-runs');
+const DEFAULT_RUNS_DIR = path.join(REPO_ROOT, TUTORIAL_RUNS);
 
 export type Options = {
   /** Folder of recorded runs (<page-id>.json); src/data/tutorial-runs by default. */

@@ -5,12 +5,12 @@
 // running, and recovers with the next good commit. (Rollback by `git revert` is rollback.test.ts.)
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import { findCondition, revisionMatches } from '../harness/conditions';
-import { fluxRef, waitForObject } from '../harness/readiness';
-import type { KubeObject } from '../harness/kube';
-import type { ScenarioCluster } from './support/env';
-import { bootstrapFleetCluster, DEMO, flux, installReceiver, waitApplied, waitForRollout } from './support/flux';
-import { repoFile } from './support/repo';
+import { findCondition, revisionMatches } from '../../harness/kube/conditions';
+import { fluxRef, waitForObject } from '../../harness/kube/readiness';
+import type { KubeObject } from '../../harness/kube/kube';
+import type { ScenarioCluster } from '../../harness/environment/clusters';
+import { bootstrapFleetCluster, DEMO, flux, installReceiver, waitApplied, waitForRollout } from '../../harness/environment/flux';
+import { repoFile } from '../../harness/environment/repo';
 import { fleetRepo, ScenarioFile, since } from './support/scenario';
 
 const s = new ScenarioFile('bad-commit', { clusters: ['development'], repos: [fleetRepo()] }, async (env) => {

@@ -15,13 +15,13 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
-import { REPO_ROOT } from '../cluster/paths';
-import { providerName } from '../cluster/select';
-import { parseManifests } from '../harness/apply';
-import { bootstrapFromGit } from '../harness/bootstrap';
-import { desiredState, subsetMismatches } from '../harness/compare';
-import { findCondition, reportedRevision, revisionMatches } from '../harness/conditions';
-import { endpointSelector, waitForServiceEndpoints } from '../harness/endpoints';
+import { REPO_ROOT } from '../../harness/cluster/paths';
+import { providerName } from '../../harness/cluster/select';
+import { parseManifests } from '../../harness/kube/apply';
+import { bootstrapFromGit } from '../../harness/environment/bootstrap';
+import { desiredState, subsetMismatches } from '../../harness/kube/compare';
+import { findCondition, reportedRevision, revisionMatches } from '../../harness/kube/conditions';
+import { endpointSelector, waitForServiceEndpoints } from '../../harness/kube/endpoints';
 import {
   liveConcurrency,
   liveSkipReason,
@@ -30,17 +30,17 @@ import {
   verifyOnCluster,
   writeSkipReason,
   type LiveEnv,
-} from '../harness/environment';
-import { inventoryKeys, inventoryOf } from '../harness/inventory';
-import { apiErrorMessage, describeRef, refOf, type KubeObject } from '../harness/kube';
+} from '../../harness/environment/environment';
+import { inventoryKeys, inventoryOf } from '../../harness/kube/inventory';
+import { apiErrorMessage, describeRef, refOf, type KubeObject } from '../../harness/kube/kube';
 import {
   fluxRef,
   waitForAllFluxReady,
   waitForDeploymentAvailable,
   waitForGitRepository,
   waitForKustomization,
-} from '../harness/readiness';
-import { appNamespaces, builtObjects, expectationsFor, fleetClusters, FLEET_DIR, type ClusterExpectations } from './fleet';
+} from '../../harness/kube/readiness';
+import { appNamespaces, builtObjects, expectationsFor, fleetClusters, FLEET_DIR, type ClusterExpectations } from '../../harness/fleet/expectations';
 
 const REPO = 'fleet';
 const TEST_FILE = 'test/scenarios/bootstrap.test.ts';
@@ -225,7 +225,7 @@ async function assertPods(env: LiveEnv, dep: KubeObject, replicas: number): Prom
  * Every Service with a selector in the apps' namespaces reaches a Ready pod on each of its ports,
  * read from the API, never dialled: its EndpointSlices, or on the local tier (whose loopback pod
  * IPs the API server refuses in a slice) the pods the endpoint controller would pick
- * (test/harness/endpoints.ts). A selector that matches no pod, or a named targetPort the pods do
+ * (harness/kube/endpoints.ts). A selector that matches no pod, or a named targetPort the pods do
  * not declare, fails here.
  */
 async function assertServiceEndpoints(t: TestContext, env: LiveEnv, exp: ClusterExpectations): Promise<void> {

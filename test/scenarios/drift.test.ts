@@ -8,13 +8,13 @@
 // commit happens meanwhile, so the root Kustomization does not re-apply apps.yaml over the patch.
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import { inventoryKeys, inventoryOf } from '../harness/inventory';
-import { findCondition, reportedRevision, revisionMatches } from '../harness/conditions';
-import { fluxRef } from '../harness/readiness';
-import type { ScenarioCluster } from './support/env';
-import { bootstrapFleetCluster, DEMO, deploymentImage, eventually, flux, kubectl } from './support/flux';
+import { inventoryKeys, inventoryOf } from '../../harness/kube/inventory';
+import { findCondition, reportedRevision, revisionMatches } from '../../harness/kube/conditions';
+import { fluxRef } from '../../harness/kube/readiness';
+import type { ScenarioCluster } from '../../harness/environment/clusters';
+import { bootstrapFleetCluster, DEMO, deploymentImage, eventually, flux, kubectl } from '../../harness/environment/flux';
 import { fleetRepo, ScenarioFile, since } from './support/scenario';
-import { builtObject, type ClusterExpectations } from './fleet';
+import { builtObject, type ClusterExpectations } from '../../harness/fleet/expectations';
 
 let exp: ClusterExpectations;
 let sha: string;

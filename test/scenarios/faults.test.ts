@@ -7,16 +7,16 @@
 // recreated either).
 import assert from 'node:assert/strict';
 import { after, before, describe, type TestContext } from 'node:test';
-import { killFluxController, restartFluxController } from '../cluster/flux';
-import { providerName } from '../cluster/select';
-import { findCondition, revisionMatches } from '../harness/conditions';
-import { fluxRef, waitForObject } from '../harness/readiness';
-import type { ScenarioCluster, ScenarioEnv } from './support/env';
+import { killFluxController, restartFluxController } from '../../harness/cluster/flux';
+import { providerName } from '../../harness/cluster/select';
+import { findCondition, revisionMatches } from '../../harness/kube/conditions';
+import { fluxRef, waitForObject } from '../../harness/kube/readiness';
+import type { ScenarioCluster, ScenarioEnv } from '../../harness/environment/clusters';
 import { appliedObjects, killApiserver, lostObjects, startApiserver, TcpRelay, type AppliedObject } from './support/faults';
-import { bootstrapFleetCluster, eventually, installReceiver, waitApplied, waitForRollout } from './support/flux';
-import { fakeCommit, repoFile, repoTransform, withRelease } from './support/repo';
+import { bootstrapFleetCluster, eventually, installReceiver, waitApplied, waitForRollout } from '../../harness/environment/flux';
+import { fakeCommit, repoFile, repoTransform, withRelease } from '../../harness/environment/repo';
 import { ScenarioFile, since } from './support/scenario';
-import { FLEET_DIR } from './fleet';
+import { FLEET_DIR } from '../../harness/fleet/expectations';
 
 let relay: TcpRelay | undefined;
 

@@ -4,15 +4,15 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { localProvider } from '../cluster/local';
-import { stillListening } from '../cluster/ports';
-import { isAlive, processesMentioning } from '../cluster/process';
-import type { Cluster } from '../cluster/provider';
-import { applyObjects } from '../harness/apply';
-import { liveSkipReason, requireLocalProvider } from '../harness/environment';
-import { apiErrorMessage, Kube, type KubeObject } from '../harness/kube';
-import { waitForDeploymentAvailable } from '../harness/readiness';
-import { waitUntil } from '../harness/wait';
+import { localProvider } from '../../harness/cluster/local';
+import { stillListening } from '../../harness/cluster/ports';
+import { isAlive, processesMentioning } from '../../harness/cluster/process';
+import type { Cluster } from '../../harness/cluster/provider';
+import { applyObjects } from '../../harness/kube/apply';
+import { liveSkipReason, requireLocalProvider } from '../../harness/environment/environment';
+import { apiErrorMessage, Kube, type KubeObject } from '../../harness/kube/kube';
+import { waitForDeploymentAvailable } from '../../harness/kube/readiness';
+import { waitUntil } from '../../harness/kube/wait';
 
 // Builds missing binaries when Go is there (as `npm test` does), else skips loudly. It tests the
 // local provider itself, so a run with another CLUSTER_PROVIDER skips it too.

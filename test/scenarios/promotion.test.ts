@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { gitEnv } from '../gitserver/server';
-import type { ScenarioCluster, ScenarioEnv } from './support/env';
-import { bootstrapFleetCluster, DEMO, deploymentImage, installReceiver, waitApplied, waitForRollout } from './support/flux';
-import { fakeCommit, promotedFile, releaseOf, repoFile, withRelease, type Release } from './support/repo';
+import { gitEnv } from '../../harness/gitserver/server';
+import type { ScenarioCluster, ScenarioEnv } from '../../harness/environment/clusters';
+import { bootstrapFleetCluster, DEMO, deploymentImage, installReceiver, waitApplied, waitForRollout } from '../../harness/environment/flux';
+import { fakeCommit, promotedFile, releaseOf, repoFile, withRelease, type Release } from '../../harness/environment/repo';
 import { fleetRepo, ScenarioFile, since } from './support/scenario';
 
 const ENVS = ['development', 'staging', 'production'] as const;

@@ -8,19 +8,19 @@
 //   Receiver the git server calls on push, then by polling alone (the GitRepository interval
 //   shortened in Git, as `flux bootstrap --interval` writes it, and the webhook detached).
 // Both deliveries are asserted to arrive; their latencies are measured and recorded, never
-// asserted (test/bench/live-scenarios.ts has the p50/p95 figures).
+// asserted (bench/live-scenarios.ts has the p50/p95 figures).
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { parseManifests } from '../harness/apply';
-import { fluxRef } from '../harness/readiness';
-import type { ScenarioCluster, ScenarioEnv } from './support/env';
-import { bootstrapFleetCluster, deploymentImage, eventually, flux, installReceiver, kubectl, waitApplied, waitForRollout, type InstalledReceiver } from './support/flux';
-import { fakeCommit, releaseOf, repoFile, setGitRepositoryInterval, withRelease, type Release } from './support/repo';
+import { parseManifests } from '../../harness/kube/apply';
+import { fluxRef } from '../../harness/kube/readiness';
+import type { ScenarioCluster, ScenarioEnv } from '../../harness/environment/clusters';
+import { bootstrapFleetCluster, deploymentImage, eventually, flux, installReceiver, kubectl, waitApplied, waitForRollout, type InstalledReceiver } from '../../harness/environment/flux';
+import { fakeCommit, releaseOf, repoFile, setGitRepositoryInterval, withRelease, type Release } from '../../harness/environment/repo';
 import { fleetRepo, ScenarioFile, since } from './support/scenario';
-import { kustomizeBuild, substitute } from './fleet';
+import { kustomizeBuild, substitute } from '../../harness/fleet/expectations';
 
 let receiver: InstalledReceiver;
 

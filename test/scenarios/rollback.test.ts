@@ -5,12 +5,12 @@
 // recreated.
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import { inventoryKeys, inventoryOf } from '../harness/inventory';
-import type { KubeObject } from '../harness/kube';
-import { fluxRef } from '../harness/readiness';
-import type { ScenarioCluster } from './support/env';
-import { bootstrapFleetCluster, DEMO, installReceiver, waitApplied, waitForRollout } from './support/flux';
-import { fakeCommit, gitIn, repoFile, revertAndPush, withRelease } from './support/repo';
+import { inventoryKeys, inventoryOf } from '../../harness/kube/inventory';
+import type { KubeObject } from '../../harness/kube/kube';
+import { fluxRef } from '../../harness/kube/readiness';
+import type { ScenarioCluster } from '../../harness/environment/clusters';
+import { bootstrapFleetCluster, DEMO, installReceiver, waitApplied, waitForRollout } from '../../harness/environment/flux';
+import { fakeCommit, gitIn, repoFile, revertAndPush, withRelease } from '../../harness/environment/repo';
 import { fleetRepo, ScenarioFile, since } from './support/scenario';
 
 const s = new ScenarioFile('rollback', { clusters: ['development'], repos: [fleetRepo()] }, async (env) => {

@@ -5,11 +5,11 @@
 // does), once by patching spec.suspend, which is all the CLI does.
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import { reportedRevision, revisionMatches } from '../harness/conditions';
-import { fluxRef } from '../harness/readiness';
-import type { ScenarioCluster } from './support/env';
-import { bootstrapFleetCluster, DEMO, deploymentImage, eventually, flux, installReceiver, kubectl, requestReconcile, waitApplied, waitForRollout } from './support/flux';
-import { repoFile } from './support/repo';
+import { reportedRevision, revisionMatches } from '../../harness/kube/conditions';
+import { fluxRef } from '../../harness/kube/readiness';
+import type { ScenarioCluster } from '../../harness/environment/clusters';
+import { bootstrapFleetCluster, DEMO, deploymentImage, eventually, flux, installReceiver, kubectl, requestReconcile, waitApplied, waitForRollout } from '../../harness/environment/flux';
+import { repoFile } from '../../harness/environment/repo';
 import { fleetRepo, ScenarioFile, since } from './support/scenario';
 
 const s = new ScenarioFile('suspend', { clusters: ['development'], repos: [fleetRepo()] }, async (env) => {

@@ -3,7 +3,7 @@
  * and a shared link restores the same ticks in a fresh browser context.
  */
 import {expect, test} from '@playwright/test';
-import {openPage} from './site.ts';
+import {openPage} from '../../harness/site/pages.ts';
 import {STORAGE_PREFIX} from '../../src/components/Checklist/state.ts';
 
 const CHECKLIST = 'check/application-checklist/';

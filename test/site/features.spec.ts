@@ -3,7 +3,7 @@
  * the colour-mode switch.
  */
 import {expect, test} from '@playwright/test';
-import {checkEveryPage, openPage, sitemapPaths} from './site.ts';
+import {checkEveryPage, openPage, sitemapPaths} from '../../harness/site/pages.ts';
 
 test('search finds a chapter by the words of its title and opens it', async ({page, request}) => {
   const chapters = (await sitemapPaths(request)).filter((p) => /^understand\/.+/.test(p));

@@ -4,7 +4,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import {expect, test, type APIRequestContext, type Page} from '@playwright/test';
-import {builtPagePaths, checkEveryPage, label, openPage, sitemapPaths} from './site.ts';
+import {builtPagePaths, checkEveryPage, label, openPage, sitemapPaths} from '../../harness/site/pages.ts';
 
 /** The guide has a home page, a search page and pages in each of its three parts. */
 const MIN_PAGES = 5;

@@ -6,11 +6,11 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {expect, test} from '@playwright/test';
-import {openPage} from './site.ts';
+import {openPage} from '../../harness/site/pages.ts';
 import {SNAPSHOT, loadVerificationData} from '../../src/components/VerificationStatus/plugin.ts';
 import {STATE_LABELS, exampleStatus, goalRows, type VerificationReport} from '../../src/components/VerificationStatus/status.ts';
 import {goals} from '../../src/data/goals.ts';
-import {REPO_ROOT} from '../report/record.ts';
+import {REPO_ROOT} from '../../harness/report/record.ts';
 import {outlineOf} from '../../src/remark/scenario.ts';
 
 const report = JSON.parse(readFileSync(path.join(REPO_ROOT, SNAPSHOT), 'utf8')) as VerificationReport;

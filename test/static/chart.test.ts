@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import type { K8sObject } from './kustomize.ts';
-import { EXAMPLES_DIR } from './tree.ts';
+import type { K8sObject } from '../../harness/fleet/kustomize.ts';
+import { EXAMPLES_DIR } from '../../harness/fleet/tree.ts';
 
 const FLEET = path.join(EXAMPLES_DIR, 'fleet');
 const CHART = path.join(FLEET, 'charts', 'baseline');

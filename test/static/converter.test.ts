@@ -2,11 +2,11 @@
 // (schemas.ts) and the Flux postBuild substitution preview (flux.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { substitute } from './flux.ts';
-import type { RenderedObject } from './kustomize.ts';
-import { convertCrds, convertSwagger, schemaRelPath, strictify } from './schemas.ts';
+import { substitute } from '../../harness/fleet/render.ts';
+import type { RenderedObject } from '../../harness/fleet/kustomize.ts';
+import { convertCrds, convertSwagger, schemaRelPath, strictify } from '../../harness/checks/schemas.ts';
 import { staticSetup } from './setup.ts';
-import { validateObjects } from './validate.ts';
+import { validateObjects } from '../../harness/checks/validate.ts';
 
 test('kubeconform paths: core group under v1/, others under their group', () => {
   assert.equal(schemaRelPath('v1', 'ConfigMap'), 'v1/configmap_v1.json');

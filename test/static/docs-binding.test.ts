@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { checkBinding, exampleFilesIn, globToRegExp, parseUnshown, scenarioLinks, scenarioLinksIn } from './docs-binding.ts';
-import { REPO_ROOT } from './tree.ts';
-import { formatFindings } from './findings.ts';
+import { checkBinding, exampleFilesIn, globToRegExp, parseUnshown, scenarioLinks, scenarioLinksIn } from '../../harness/checks/docs-binding.ts';
+import { REPO_ROOT } from '../../harness/fleet/tree.ts';
+import { formatFindings } from '../../harness/fleet/findings.ts';
 
 const binding = checkBinding();
 

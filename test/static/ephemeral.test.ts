@@ -6,12 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { findClusters, renderCluster, type ClusterRender } from './flux.ts';
-import { formatFindings } from './findings.ts';
-import type { K8sObject } from './kustomize.ts';
+import { findClusters, renderCluster, type ClusterRender } from '../../harness/fleet/render.ts';
+import { formatFindings } from '../../harness/fleet/findings.ts';
+import type { K8sObject } from '../../harness/fleet/kustomize.ts';
 import { staticSetup } from './setup.ts';
-import { EXAMPLES_DIR } from './tree.ts';
-import { verify } from '../report/record.ts';
+import { EXAMPLES_DIR } from '../../harness/fleet/tree.ts';
+import { verify } from '../../harness/report/record.ts';
 
 const DIR = path.join(EXAMPLES_DIR, 'ephemeral');
 

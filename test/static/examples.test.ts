@@ -2,12 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { recordResult } from '../report/record.ts';
-import { analyze, findingsOf, type Analysis } from './analyze.ts';
-import { formatFindings } from './findings.ts';
-import { CLUSTER_POLICY_RULES, POLICY_RULES } from './policy.ts';
+import { recordResult } from '../../harness/report/record.ts';
+import { analyze, findingsOf, type Analysis } from '../../harness/checks/analyze.ts';
+import { formatFindings } from '../../harness/fleet/findings.ts';
+import { CLUSTER_POLICY_RULES, POLICY_RULES } from '../../harness/checks/policy.ts';
 import { staticSetup } from './setup.ts';
-import { EXAMPLES_DIR, REPO_ROOT, display, toPosix } from './tree.ts';
+import { EXAMPLES_DIR, REPO_ROOT, display, toPosix } from '../../harness/fleet/tree.ts';
 
 const setup = await staticSetup();
 const skip = 'skip' in setup ? setup.skip : undefined;
@@ -69,7 +69,7 @@ test('no file under examples/ holds something that looks like a credential', { s
 });
 
 // The verdict of the checks above for each YAML file they read, for the site's verification
-// badges (test/report): passed when no check found anything in that file. Files the tier does not
+// badges (harness/report): passed when no check found anything in that file. Files the tier does not
 // read as YAML (scripts, Helm templates, application code, READMEs) get no static verdict.
 const STATIC_TEST = 'test/static/examples.test.ts: static checks of the file (YAML parse; for Kubernetes objects kustomize build, Flux render, kubeconform, policy rules; secret scan)';
 

@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { analyze, type Analysis } from './analyze.ts';
-import { formatFinding, formatFindings, type CheckName } from './findings.ts';
+import { analyze, type Analysis } from '../../harness/checks/analyze.ts';
+import { formatFinding, formatFindings, type CheckName } from '../../harness/fleet/findings.ts';
 import { staticSetup } from './setup.ts';
-import { FIXTURES_DIR } from './tree.ts';
+import { FIXTURES_DIR } from '../../harness/fleet/tree.ts';
 
 interface Expectation {
   fixture: string;

@@ -6,11 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { findClusters, renderCluster, type ClusterRender } from './flux.ts';
-import type { K8sObject } from './kustomize.ts';
+import { findClusters, renderCluster, type ClusterRender } from '../../harness/fleet/render.ts';
+import type { K8sObject } from '../../harness/fleet/kustomize.ts';
 import { staticSetup } from './setup.ts';
-import { EXAMPLES_DIR, kustomizationDirs, kustomizationFileIn, walk } from './tree.ts';
-import { parseYamlFile } from './yaml.ts';
+import { EXAMPLES_DIR, kustomizationDirs, kustomizationFileIn, walk } from '../../harness/fleet/tree.ts';
+import { parseYamlFile } from '../../harness/fleet/yaml.ts';
 
 const FLEET = path.join(EXAMPLES_DIR, 'fleet');
 const CLUSTERS = ['development', 'staging', 'production', 'production-eu'];

@@ -7,9 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import semver from 'semver';
-import type { K8sObject } from './kustomize.ts';
-import { EXAMPLES_DIR } from './tree.ts';
-import { parseYamlFile } from './yaml.ts';
+import type { K8sObject } from '../../harness/fleet/kustomize.ts';
+import { EXAMPLES_DIR } from '../../harness/fleet/tree.ts';
+import { parseYamlFile } from '../../harness/fleet/yaml.ts';
 
 const DIR = path.join(EXAMPLES_DIR, 'promotion', 'multi-repo');
 

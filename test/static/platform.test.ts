@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { K8sObject } from './kustomize.ts';
-import { EXAMPLES_DIR, walk } from './tree.ts';
-import { parseYamlFile } from './yaml.ts';
+import type { K8sObject } from '../../harness/fleet/kustomize.ts';
+import { EXAMPLES_DIR, walk } from '../../harness/fleet/tree.ts';
+import { parseYamlFile } from '../../harness/fleet/yaml.ts';
 
 const DIR = path.join(EXAMPLES_DIR, 'platform');
 const objects: Array<{ file: string; obj: K8sObject }> = walk(path.join(DIR, 'controllers'))

@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { findClusters, renderCluster, type ClusterRender } from './flux.ts';
-import { formatFindings } from './findings.ts';
-import { diffRenders, flatten, formatDiff, isAllowed } from './promotion.ts';
-import { PROMOTION_PAIRS } from './promotion-allowlist.ts';
+import { findClusters, renderCluster, type ClusterRender } from '../../harness/fleet/render.ts';
+import { formatFindings } from '../../harness/fleet/findings.ts';
+import { diffRenders, flatten, formatDiff, isAllowed } from '../../harness/checks/promotion.ts';
+import { PROMOTION_PAIRS } from '../../harness/checks/promotion-allowlist.ts';
 import { staticSetup } from './setup.ts';
-import { EXAMPLES_DIR } from './tree.ts';
+import { EXAMPLES_DIR } from '../../harness/fleet/tree.ts';
 
 const setup = await staticSetup();
 const skip = 'skip' in setup ? setup.skip : undefined;
@@ -27,7 +27,7 @@ for (const pair of PROMOTION_PAIRS) {
     const diffs = diffRenders(a.objects, b.objects);
     const bad = diffs.filter((d) => !isAllowed(d, pair.allowed));
     for (const d of diffs.filter((x) => isAllowed(x, pair.allowed))) t.diagnostic(`allowed: ${d.object} ${d.path}: ${d.a} -> ${d.b}`);
-    assert.equal(bad.length, 0, `differences outside test/static/promotion-allowlist.ts:\n${bad.map((d) => formatDiff(d, pair.a, pair.b)).join('\n')}`);
+    assert.equal(bad.length, 0, `differences outside harness/checks/promotion-allowlist.ts:\n${bad.map((d) => formatDiff(d, pair.a, pair.b)).join('\n')}`);
     // Every allow-list entry must still be needed, or the list drifts into a blanket pass.
     const unused = pair.allowed.filter((x) => !diffs.some((d) => isAllowed(d, [x])));
     assert.equal(unused.length, 0, `allow-list entries that no difference uses (remove them):\n${unused.map((x) => `  ${x.object} ${x.path}`).join('\n')}`);

@@ -9,11 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { checkPolicy, isSopsEncrypted } from './policy.ts';
-import type { K8sObject } from './kustomize.ts';
-import { EXAMPLES_DIR } from './tree.ts';
-import { parseYamlFile } from './yaml.ts';
-import { withTools } from './tools.ts';
+import { checkPolicy, isSopsEncrypted } from '../../harness/checks/policy.ts';
+import type { K8sObject } from '../../harness/fleet/kustomize.ts';
+import { EXAMPLES_DIR } from '../../harness/fleet/tree.ts';
+import { parseYamlFile } from '../../harness/fleet/yaml.ts';
+import { withTools } from '../../harness/checks/tools.ts';
 
 const DIR = path.join(EXAMPLES_DIR, 'secrets');
 const PLACEHOLDER = 'AGE_PUBLIC_KEY_OF_THE_CLUSTER';

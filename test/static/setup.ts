@@ -1,9 +1,10 @@
 // What the static tests need before they can run: the pinned tools and the generated schemas.
 // A missing tool or schema source skips only the tests that need it, with the toolchain's own
 // message; on CI (CI=true) it fails them instead, since the toolchain tier runs first there.
-import { ensureSchemas, type SchemaSet } from './schemas.ts';
-import { toolOrSkip } from './tools.ts';
-import type { Tools } from './analyze.ts';
+import { ensureSchemas, type SchemaSet } from '../../harness/checks/schemas.ts';
+import { toolOrSkip } from '../../harness/checks/tools.ts';
+import type { Tools } from '../../harness/checks/analyze.ts';
+import { setting } from '../../contracts/settings.ts';
 
 export type Setup =
   | { skip: string }
@@ -26,7 +27,7 @@ export function staticSetup(): Promise<Setup> {
     try {
       return { tools, schemas: await ensureSchemas() };
     } catch (err) {
-      if (process.env.CI === 'true') throw err;
+      if (setting('CI') === 'true') throw err;
       return { tools, schemaSkip: `cannot generate the schemas: ${(err as Error).message}` };
     }
   })();

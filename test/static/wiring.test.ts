@@ -12,14 +12,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { analyze, type Analysis } from './analyze.ts';
-import { DEMO_APP_DOCKERFILE, DEMO_APP_ROUTES, demoAppPort, dockerfileEnv } from './demo-app.ts';
-import { formatFindings } from './findings.ts';
-import type { K8sObject, RenderedObject } from './kustomize.ts';
-import { formatFieldPath, locateField } from './locate.ts';
-import { CLUSTER_POLICY_RULES, POLICY_RULES, checkClusterPolicy, checkPolicy, podTemplateLabels, type ClusterView, type Violation } from './policy.ts';
+import { analyze, type Analysis } from '../../harness/checks/analyze.ts';
+import { DEMO_APP_DOCKERFILE, DEMO_APP_ROUTES, demoAppPort, dockerfileEnv } from '../../harness/checks/demo-app.ts';
+import { formatFindings } from '../../harness/fleet/findings.ts';
+import type { K8sObject, RenderedObject } from '../../harness/fleet/kustomize.ts';
+import { formatFieldPath, locateField } from '../../harness/fleet/locate.ts';
+import { CLUSTER_POLICY_RULES, POLICY_RULES, checkClusterPolicy, checkPolicy, podTemplateLabels, type ClusterView, type Violation } from '../../harness/checks/policy.ts';
 import { staticSetup } from './setup.ts';
-import { EXAMPLES_DIR, display } from './tree.ts';
+import { EXAMPLES_DIR, display } from '../../harness/fleet/tree.ts';
+import { setting } from '../../contracts/settings.ts';
 
 const WIRING_RULES = ['probe-port', 'demo-app-probe-path', 'demo-app-port', 'service-selects-pods', 'service-target-port'];
 const IMAGE = 'ghcr.io/gitops-field-guide/demo-app:1.3.0';
@@ -196,7 +197,8 @@ test('findings name the file and the line of the offending field, or of the obje
 
 const setup = await staticSetup();
 const skip = 'skip' in setup ? setup.skip : undefined;
-const root = process.env.WIRING_EXAMPLES_DIR ? path.resolve(process.env.WIRING_EXAMPLES_DIR) : EXAMPLES_DIR;
+const wiringOverride = setting('WIRING_EXAMPLES_DIR');
+const root = wiringOverride ? path.resolve(wiringOverride) : EXAMPLES_DIR;
 // The schema check is not what this file is about; leaving it out keeps the file quick.
 const analysis: Analysis | undefined = 'skip' in setup ? undefined : await analyze(root, { kubectl: setup.tools.kubectl });
 

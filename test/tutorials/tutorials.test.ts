@@ -3,17 +3,18 @@
 // Runs are recorded in .tmp/tutorial-runs/; `npm run tutorials:update` files the passed ones for
 // the site. TUTORIAL=<page-id>[,<page-id>] runs only those pages.
 import { test } from 'node:test';
-import { environmentUnavailableReason } from './environment.ts';
-import { tutorialPages } from './pages.ts';
-import { runTutorial } from './runner.ts';
-import type { TutorialPage } from './parse.ts';
-import { verify } from '../report/record.ts';
-import { providerName } from '../cluster/select.ts';
-import { FLUX_VERSION, KUBERNETES_VERSION } from '../toolchain/versions.ts';
+import { environmentUnavailableReason } from '../../harness/tutorials/environment.ts';
+import { tutorialPages } from '../../harness/tutorials/pages.ts';
+import { runTutorial } from '../../harness/tutorials/runner.ts';
+import type { TutorialPage } from '../../harness/tutorials/parse.ts';
+import { verify } from '../../harness/report/record.ts';
+import { providerName } from '../../harness/cluster/select.ts';
+import { FLUX_VERSION, KUBERNETES_VERSION } from '../../harness/toolchain/versions.ts';
+import { setting } from '../../contracts/settings.ts';
 
 const runPage = (page: TutorialPage) => runTutorial(page, { log: (line) => console.log(line) });
 
-const only = (process.env.TUTORIAL ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const only = (setting('TUTORIAL') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const pages = tutorialPages();
 
 test('docs/do holds the tutorials', (t) => {

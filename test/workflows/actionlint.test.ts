@@ -1,5 +1,5 @@
 // The GitHub Actions workflows are checked like code:
-// - actionlint (the pinned build from test/toolchain) reports nothing for .github/workflows/*;
+// - actionlint (the pinned build from harness/toolchain) reports nothing for .github/workflows/*;
 // - every `uses:` is pinned to a full 40-hex commit with a `# vX.Y.Z` comment naming the release.
 // Both checks also run over test/fixtures/workflows/broken.yml and must report its two
 // deliberate mistakes, which proves they are not vacuous.
@@ -8,13 +8,12 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { globSync } from 'tinyglobby';
 import { parse as parseYaml } from 'yaml';
-import { ensureTools, hasTool, toolPath } from '../toolchain/binaries';
-import { ACTIONLINT_VERSION } from '../toolchain/versions';
+import { ensureTools, hasTool, toolPath } from '../../harness/toolchain/binaries';
+import { ACTIONLINT_VERSION } from '../../harness/toolchain/versions';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WORKFLOWS = globSync(['.github/workflows/*.yml', '.github/workflows/*.yaml'], { cwd: REPO_ROOT }).sort();
 const FIXTURE = 'test/fixtures/workflows/broken.yml';
 

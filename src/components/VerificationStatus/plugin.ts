@@ -14,15 +14,16 @@
 import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import type {LoadContext, Plugin} from '@docusaurus/types';
-import {exampleDigest, filesInExample} from '../../../test/report/digest';
+import {exampleDigest, filesInExample} from '../../../contracts/report/digest';
 import {goals} from '../../data/goals';
-import {lastCommitFor} from '../../../test/report/git';
-import {validateReport} from '../../../test/report/merge';
+import {lastCommitFor} from '../../../contracts/report/git';
+import {validateReport} from '../../../contracts/report/merge';
 import type {CurrentExample} from './status';
 import {DEFAULT_MAX_AGE_DAYS} from './status';
+import {REPORT_SNAPSHOT} from '../../../contracts/paths';
 
 export const PLUGIN_NAME = 'verification-status';
-export const SNAPSHOT = path.join('src', 'data', 'verification-report.json');
+export const SNAPSHOT = REPORT_SNAPSHOT;
 
 export interface VerificationPluginData {
   /** Build time (ms since epoch): the "now" of server rendering. */

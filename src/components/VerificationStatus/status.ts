@@ -11,16 +11,16 @@
 // - otherwise a fresh pass makes it "passed";
 // - otherwise entries that exist but are all stale make it "stale";
 // - otherwise it is "not-verified". A missing or stale result is never shown as passing.
-import type { ReportTier, VerificationEntry, VerificationReport } from '../../../test/report/schema';
+import type { ReportTier, VerificationEntry, VerificationReport } from '../../../contracts/report/schema';
 
-export type { ReportTier, VerificationEntry, VerificationReport } from '../../../test/report/schema';
+export type { ReportTier, VerificationEntry, VerificationReport } from '../../../contracts/report/schema';
 
 export type ExampleState = 'passed' | 'failed' | 'stale' | 'not-verified';
 
 /** What the site build knows about an example path in the checkout it built from. */
 export interface CurrentExample {
   exists: boolean;
-  /** `sha256:…` as test/report/digest.ts computes it. */
+  /** `sha256:…` as contracts/report/digest.ts computes it. */
   digest?: string;
   /** Last commit that changed the path, when git history was available. */
   lastCommit?: string;

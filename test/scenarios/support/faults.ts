@@ -9,17 +9,17 @@
 //   exactly what a dead server looks like (connection refused), and restarting listens on the
 //   same port again. (The git server itself lives in the test process, whose repos a real stop
 //   would delete.)
-// - Flux controllers: killFluxController / restartFluxController in test/cluster/flux.ts.
+// - Flux controllers: killFluxController / restartFluxController in harness/cluster/flux.ts.
 import { dirname, join } from 'node:path';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { configPath, kwokctlEnv, type KwokctlPlan } from '../../cluster/kwokctl';
-import { readLocalClusterState } from '../../cluster/local';
-import { freePort } from '../../cluster/ports';
-import { isAlive, runCommand, waitGone } from '../../cluster/process';
-import { inventoryOf, entryApiVersion } from '../../harness/inventory';
-import type { Kube } from '../../harness/kube';
-import { waitUntil } from '../../harness/wait';
-import type { ScenarioCluster } from './env';
+import { configPath, kwokctlEnv, type KwokctlPlan } from '../../../harness/cluster/kwokctl';
+import { readLocalClusterState } from '../../../harness/cluster/local';
+import { freePort } from '../../../harness/cluster/ports';
+import { isAlive, runCommand, waitGone } from '../../../harness/cluster/process';
+import { inventoryOf, entryApiVersion } from '../../../harness/kube/inventory';
+import type { Kube } from '../../../harness/kube/kube';
+import { waitUntil } from '../../../harness/kube/wait';
+import type { ScenarioCluster } from '../../../harness/environment/clusters';
 
 function localPlan(sc: ScenarioCluster): KwokctlPlan {
   const state = readLocalClusterState(dirname(sc.kubeconfigPath));

@@ -16,13 +16,14 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { REPO_ROOT } from '../../cluster/paths';
-import { providerName } from '../../cluster/select';
-import { recordResult, recordSkip } from '../../report/record';
-import type { ReportTier } from '../../report/schema';
-import { FLUX_VERSION, KUBERNETES_VERSION } from '../../toolchain/versions';
-import { FLEET_DIR } from '../fleet';
-import { scenarioSkipReason, startScenarioEnv, type ScenarioEnv, type ScenarioEnvOptions, type ScenarioRepo } from './env';
+import { REPO_ROOT } from '../../../harness/cluster/paths';
+import { defaultKubernetesVersion, providerName } from '../../../harness/cluster/select';
+import { recordResult, recordSkip } from '../../../harness/report/record';
+import type { ReportTier } from '../../../contracts/report/schema';
+import { FLUX_VERSION, KUBERNETES_VERSION } from '../../../harness/toolchain/versions';
+import { FLEET_DIR } from '../../../harness/fleet/expectations';
+import { scenarioSkipReason, startScenarioEnv, type ScenarioEnv, type ScenarioEnvOptions, type ScenarioRepo } from '../../../harness/environment/clusters';
+import { setting } from '../../../contracts/settings.ts';
 
 /** The fleet repo as every fleet scenario serves it. */
 export function fleetRepo(opts: Partial<ScenarioRepo> = {}): ScenarioRepo {
@@ -74,7 +75,7 @@ export class ScenarioFile {
 
   private log = (line: string) => {
     this.lines.push(line);
-    if (process.env.SCENARIO_VERBOSE) console.log(`[${this.name}] ${line}`);
+    if (setting('SCENARIO_VERBOSE')) console.log(`[${this.name}] ${line}`);
   };
 
   get tier(): ReportTier {
@@ -110,7 +111,7 @@ export class ScenarioFile {
         examples,
         test: `test/scenarios/${this.name}.test.ts: ${title}`,
         tier: this.tier,
-        kubernetesVersions: versions.length ? [...new Set(versions)] : [process.env.CLUSTER_KUBERNETES_VERSION || KUBERNETES_VERSION],
+        kubernetesVersions: versions.length ? [...new Set(versions)] : [defaultKubernetesVersion() ?? KUBERNETES_VERSION],
         fluxVersion: FLUX_VERSION,
       };
     };
