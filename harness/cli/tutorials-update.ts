@@ -15,13 +15,16 @@ import { TUTORIAL_RUNS } from '../../contracts/paths.ts';
 export const PUBLISHED_DIR = join(REPO_ROOT, TUTORIAL_RUNS);
 
 export interface UpdateResult {
+  /** Page ids copied (a page may have a local and a kind run). */
   copied: string[];
+  /** The files copied, e.g. `drift-and-the-escape-hatch.kind.json`. */
+  files: string[];
   skipped: Array<{ pageId: string; reason: string }>;
 }
 
 export function updateRuns(pages: TutorialPage[], from = RUNS_DIR, to = PUBLISHED_DIR): UpdateResult {
   const hashes = new Map(pages.map((p) => [p.pageId, p.hash]));
-  const result: UpdateResult = { copied: [], skipped: [] };
+  const result: UpdateResult = { copied: [], files: [], skipped: [] };
   if (!existsSync(from)) return result;
   mkdirSync(to, { recursive: true });
   for (const file of readdirSync(from).filter((f) => f.endsWith('.json')).sort()) {
@@ -35,6 +38,7 @@ export function updateRuns(pages: TutorialPage[], from = RUNS_DIR, to = PUBLISHE
     else {
       copyFileSync(join(from, file), join(to, file));
       result.copied.push(run.pageId);
+      result.files.push(file);
     }
   }
   return result;
@@ -43,9 +47,9 @@ export function updateRuns(pages: TutorialPage[], from = RUNS_DIR, to = PUBLISHE
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const pages = tutorialPages();
   const result = updateRuns(pages);
-  for (const id of result.copied) {
-    const run = JSON.parse(readFileSync(join(PUBLISHED_DIR, `${id}.json`), 'utf8')) as TutorialRun;
-    console.log(`copied ${id} (${run.date}, ${run.blocks.length} blocks, ${run.seconds}s)`);
+  for (const file of result.files) {
+    const run = JSON.parse(readFileSync(join(PUBLISHED_DIR, file), 'utf8')) as TutorialRun;
+    console.log(`copied ${file} (${run.date}, ${run.blocks.length} blocks, ${run.seconds}s)`);
   }
   for (const s of result.skipped) console.log(`skipped ${s.pageId}: ${s.reason}`);
   const missing = pages.filter((p) => !result.copied.includes(p.pageId) && !existsSync(join(PUBLISHED_DIR, `${p.pageId}.json`)));
