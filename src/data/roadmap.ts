@@ -125,7 +125,7 @@ export const roadmap: RoadmapLayer[] = [
     examples: ['examples/platform/controllers/ingress-nginx.yaml'],
     tiers: ['static'],
     status: 'present',
-    note: 'Kept because many clusters still run it, but retired upstream in March 2026; a Gateway API implementation is the planned replacement.',
+    note: 'Still the only ingress example, because the original roadmap names it and many clusters still run it; pinned to one of its last releases, it gets no fixes after its March 2026 retirement. New platforms should pick a Gateway API implementation instead; an example of one is planned.',
   },
   {
     id: 'certificates',
