@@ -4,6 +4,22 @@
 
 export type ProviderName = 'local' | 'kind' | 'existing';
 
+/** What a provider's clusters can do, known before one starts (a scenario's skip is decided from it). */
+export interface ProviderTraits {
+  /**
+   * Pods really run: images are pulled or loaded, containers start, probes are served and
+   * Services route to them. False for `local`, whose kwok pods are status only (made-up IPs
+   * that nothing listens on, so nothing may dial them).
+   */
+  runsPods: boolean;
+}
+
+export const PROVIDER_TRAITS: Readonly<Record<ProviderName, ProviderTraits>> = {
+  local: { runsPods: false },
+  kind: { runsPods: true },
+  existing: { runsPods: true },
+};
+
 export interface StartOptions {
   /** Cluster name: development, staging, production, production-eu, ephemeral, ... */
   name: string;

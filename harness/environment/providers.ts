@@ -15,7 +15,7 @@
 //
 // requireLocalProvider() answers before anything starts (from CLUSTER_PROVIDER);
 // requireLocalCluster(cluster) answers for a cluster in hand.
-import type { Cluster, ProviderName } from '../cluster/provider';
+import { PROVIDER_TRAITS, type Cluster, type ProviderName } from '../cluster/provider';
 import type { KindCluster } from '../cluster/kind';
 import { providerName } from '../cluster/select';
 import { LOCAL_TOOLS } from '../cluster/local';
@@ -79,6 +79,13 @@ export function requireLocalCluster(cluster: Pick<Cluster, 'provider'>, what = '
 /** requireLocalCluster before any cluster exists: from CLUSTER_PROVIDER (throws on an unknown name). */
 export function requireLocalProvider(env: NodeJS.ProcessEnv = process.env, what?: string): string | undefined {
   return requireLocalCluster({ provider: providerName(env) }, what);
+}
+
+/** Why a scenario that sends traffic to real pods cannot run on the selected provider, or undefined. */
+export function requireRunningPods(env: NodeJS.ProcessEnv = process.env, what = 'it sends requests to the pods through their Service'): string | undefined {
+  const provider = providerName(env);
+  if (PROVIDER_TRAITS[provider].runsPods) return undefined;
+  return `needs pods that really run (${what}); the ${provider} provider's pods are status only (CLUSTER_PROVIDER=kind runs it)`;
 }
 
 /**

@@ -125,3 +125,19 @@ test('roadmap rows: present layers name existing paths, planned ones claim no ti
   }
   assertNone(problems);
 });
+
+test('roadmap rows claim a live tier only where the committed report holds a passed verdict in it', () => {
+  const report = JSON.parse(readFileSync(path.join(root, 'src', 'data', 'verification-report.json'), 'utf8')) as {
+    entries: Array<{example: string; tier: string; result: string}>;
+  };
+  const covers = (layerExample: string, entryExample: string) =>
+    entryExample === layerExample || entryExample.startsWith(`${layerExample}/`) || layerExample.startsWith(`${entryExample}/`);
+  const problems: string[] = [];
+  for (const layer of roadmap) {
+    for (const tier of layer.tiers.filter((t) => t !== 'static')) {
+      const backed = report.entries.some((e) => e.tier === tier && e.result === 'passed' && layer.examples.some((x) => covers(x, e.example)));
+      if (!backed) problems.push(`src/data/roadmap.ts ${layer.id}: claims tier ${tier}, but no passed ${tier} verdict covers ${layer.examples.join(', ')}`);
+    }
+  }
+  assertNone(problems);
+});

@@ -171,9 +171,9 @@ export const roadmap: RoadmapLayer[] = [
     layer: 'Promotion across repositories',
     tools: 'A tagged release repository; each environment accepts a branch, a semantic-version range or one exact tag',
     examples: ['examples/promotion/multi-repo'],
-    tiers: ['static', 'local'],
+    tiers: ['static', 'local', 'kind'],
     status: 'present',
-    note: 'The static tier checks each environment’s ref and which tag each range selects; the multi-repo promotion tutorial runs it against real tags on the local tier, and its run on kind does not pass yet. The mono-repo promotion is in examples/fleet/apps.',
+    note: 'The static tier checks each environment’s ref and which tag each range selects; the multi-repo promotion tutorial runs it against real tags on the local tier and on kind. The mono-repo promotion is in examples/fleet/apps.',
     page: {id: 'understand/topics/promotion-velocity'},
   },
   {
@@ -181,9 +181,9 @@ export const roadmap: RoadmapLayer[] = [
     layer: 'Ephemeral environments',
     tools: 'A preview environment per branch: one generated file turns a branch into a namespace, quota, source and app',
     examples: ['examples/ephemeral'],
-    tiers: ['static', 'local'],
+    tiers: ['static', 'local', 'kind'],
     status: 'present',
-    note: 'The static tier renders every preview and checks the generator script; a live scenario and the ephemeral-environment tutorial create and delete a preview on the local tier (the tutorial’s run on kind does not pass yet). Whole ephemeral clusters are planned.',
+    note: 'The static tier renders every preview and checks the generator script; a live scenario and the ephemeral-environment tutorial create and delete a preview on the local tier and on kind. Whole ephemeral clusters are planned.',
     page: {id: 'understand/topics/ephemeral-clusters'},
   },
 ];

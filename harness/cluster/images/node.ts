@@ -13,6 +13,7 @@
 //     capability bounding set lacks (privileged pods such as kube-proxy need it dropped).
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ensureTools, toolPath, type Tool } from '../../toolchain/binaries';
 import { CNI_PLUGIN_FILES, KIND_NODE_KUBERNETES_TOOLS, KIND_NODE_TOOLS, toolSpec } from '../../toolchain/catalog';
 import { downloadModule } from '../../toolchain/goexec';
@@ -139,7 +140,7 @@ function nodeInputs(kubernetesVersion: string, archives: ImageArchive[], rootfsR
     return existsSync(stamp) ? readFileSync(stamp, 'utf8') : t;
   });
   return inputsDigest({
-    files: [join(REPO_ROOT, 'scripts', 'runc-capfit'), join(REPO_ROOT, 'test', 'cluster', 'images', 'node.ts')],
+    files: [join(REPO_ROOT, 'scripts', 'runc-capfit'), fileURLToPath(import.meta.url)],
     text: [kubernetesVersion, rootfsRef, ...stamps, ...archives.map((a) => `${a.ref} ${a.digest ?? ''}`)],
   });
 }
