@@ -4,9 +4,9 @@
 // A rendered object is traced back to the file it came from (kustomize's origin annotation), but
 // a patch elsewhere may have set the field: the line is given only when the field in that file
 // holds the rendered value; otherwise the caller falls back to the object's own line.
-import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import { objectDocuments } from './yaml.ts';
 
 /** Keys of maps, indexes of lists, or `{ name }` for the list item with that name (containers, ports). */
 export type FieldPath = ReadonlyArray<string | number | { name: string }>;
@@ -24,19 +24,9 @@ export function formatFieldPath(path: FieldPath): string {
  * does not hold that object, the path is not in it, or (with `expected`) the value there differs.
  */
 export function locateField(file: string, kind: string, name: string | undefined, path: FieldPath, expected?: unknown): number | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const lineCounter = new LineCounter();
-  for (const doc of parseAllDocuments(text, { lineCounter })) {
-    if (!('contents' in doc) || doc.errors.length || !isMap(doc.contents)) continue;
-    const value = doc.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
-    if (value?.kind !== kind || (name !== undefined && value.metadata?.name !== name)) continue;
-    let node: Node | null | undefined = doc.contents;
-    let offset: number | undefined = doc.contents.range?.[0];
+  for (const { contents, lineCounter } of objectDocuments(file, kind, name)) {
+    let node: Node | null | undefined = contents;
+    let offset: number | undefined = contents.range?.[0];
     for (const step of path) {
       if (typeof step === 'string') {
         if (!isMap(node)) return undefined;

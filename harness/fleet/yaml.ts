@@ -1,7 +1,7 @@
 // Parsing YAML the way the rest of the static tier needs it: every document of a file,
 // with file:line:column and the parser's reason for anything that is not valid YAML.
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseAllDocuments, isMap, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, isMap, type Document, type YAMLMap } from 'yaml';
 import { display } from './tree.ts';
 import type { Finding } from './findings.ts';
 
@@ -61,27 +61,42 @@ export function isObjectLike(v: unknown): v is { apiVersion: string; kind: strin
   return typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>).apiVersion === 'string' && typeof (v as Record<string, unknown>).kind === 'string';
 }
 
+/** A document of a YAML file whose content is a map defining kind/name, with the file's line counter. */
+export interface ObjectDocument {
+  doc: Document.Parsed;
+  contents: YAMLMap;
+  lineCounter: LineCounter;
+}
+
+/**
+ * The documents of `file` that define kind/name (any name when `name` is undefined), parsed
+ * with positions. Nothing when the file cannot be read; documents with errors are passed over.
+ */
+export function* objectDocuments(file: string, kind: string, name: string | undefined): Generator<ObjectDocument> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return;
+  }
+  const lineCounter = new LineCounter();
+  for (const doc of parseAllDocuments(text, { lineCounter }) as Document.Parsed[]) {
+    const contents = doc.contents;
+    if (!isMap(contents) || doc.errors.length) continue;
+    const value = doc.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
+    if (value?.kind !== kind || (name !== undefined && value.metadata?.name !== name)) continue;
+    yield { doc, contents, lineCounter };
+  }
+}
+
 /**
  * Line of the document in `file` that defines kind/name (1-based), to point a finding at it.
  * Falls back to undefined when the file does not hold that object literally (e.g. generated).
  */
 export function locateObject(file: string, kind: string, name: string | undefined): number | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter });
-  const list: Document.Parsed[] = Array.isArray(documents) ? documents : [];
-  for (const doc of list) {
-    const contents = doc.contents;
-    if (!isMap(contents) || doc.errors.length) continue;
-    const value = doc.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
-    if (value?.kind !== kind) continue;
-    if (name !== undefined && value.metadata?.name !== name) continue;
-    return lineCounter.linePos(contents.range[0]).line;
+  for (const { contents, lineCounter } of objectDocuments(file, kind, name)) {
+    const start = contents.range?.[0];
+    if (start !== undefined) return lineCounter.linePos(start).line;
   }
   return undefined;
 }
