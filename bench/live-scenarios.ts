@@ -28,7 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments, parseDocument, stringify } from 'yaml';
-import { REPO_ROOT } from '../harness/cluster/paths';
+import { REPO_ROOT } from '../contracts/paths.ts';
 import { rssBytes } from '../harness/cluster/process';
 import { bootstrapFromGit } from '../harness/environment/bootstrap';
 import { deploymentReadiness, fluxReadiness, revisionMatches } from '../harness/kube/conditions';

@@ -13,7 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT } from '../harness/cluster/paths';
+import { REPO_ROOT } from '../contracts/paths.ts';
 import { providerName } from '../harness/cluster/select';
 import { rssBytes } from '../harness/cluster/process';
 import { bootstrapFromGit } from '../harness/environment/bootstrap';

@@ -15,11 +15,12 @@ import path from 'node:path';
 import {chromium} from '@playwright/test';
 import {CHROMIUM_ARGS, CHROMIUM_PATH} from '../harness/site/chromium.ts';
 import {builtPagePaths} from '../harness/site/pages.ts';
-import {buildDir, repoRoot, startSiteServer} from '../harness/site/server.ts';
+import { buildDir, startSiteServer } from '../harness/site/server.ts';
+import { REPO_ROOT } from '../contracts/paths.ts';
 
 const LIGHTHOUSE = 'lighthouse@12.2.3';
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
-const outDir = path.join(repoRoot, '.tmp', 'bench');
+const outDir = path.join(REPO_ROOT, '.tmp', 'bench');
 
 type RunResult = {code: number | null; output: string; seconds: number};
 
@@ -27,7 +28,7 @@ type RunResult = {code: number | null; output: string; seconds: number};
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(command, args, {cwd: repoRoot, env: {...process.env, ...env}});
+    const child = spawn(command, args, {cwd: REPO_ROOT, env: {...process.env, ...env}});
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -202,7 +203,7 @@ async function main(): Promise<void> {
   printTable(rows);
   const file = path.join(outDir, 'site.json');
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\nwrote ${path.relative(repoRoot, file)}`);
+  console.log(`\nwrote ${path.relative(REPO_ROOT, file)}`);
 }
 
 main().catch((error: Error) => {

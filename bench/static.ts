@@ -15,9 +15,10 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { analyze } from '../harness/checks/analyze.ts';
 import { ensureSchemas, schemaLocation, type SchemaSet } from '../harness/checks/schemas.ts';
-import { EXAMPLES_DIR, REPO_ROOT, kustomizationDirs, walk, display } from '../harness/fleet/tree.ts';
+import { EXAMPLES_DIR, kustomizationDirs, walk, display } from '../harness/fleet/tree.ts';
 import { cacheRoot, requireTool } from '../harness/toolchain/binaries.ts';
 import { setting } from '../contracts/settings.ts';
+import { REPO_ROOT } from '../contracts/paths.ts';
 
 const RUNS = Number(setting('BENCH_RUNS') ?? 3);
 

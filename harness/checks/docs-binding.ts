@@ -4,8 +4,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { DOCS_DIR, REPO_ROOT, SKIPPED_DIRS, toPosix, walk } from '../fleet/tree.ts';
+import { DOCS_DIR, SKIPPED_DIRS, toPosix, walk } from '../fleet/tree.ts';
 import type { Finding } from '../fleet/findings.ts';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 
 export const UNSHOWN_FILE = 'examples/UNSHOWN.md';
 

@@ -15,7 +15,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO_ROOT } from '../cluster/paths';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 import { bootstrapFromGit } from '../environment/bootstrap';
 import { LIVE_TOOLS, startLiveEnv, type LiveEnv } from '../environment/environment';
 import { waitForDeploymentAvailable } from '../kube/readiness';

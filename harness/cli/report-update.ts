@@ -12,9 +12,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { emptyReport, mergeIntoSnapshot, serialiseReport, validateReport } from '../../contracts/report/merge';
-import { REPO_ROOT, rebuildRunReport, readRunReport, runReportPath } from '../report/record';
+import { rebuildRunReport, readRunReport, runReportPath } from '../report/record';
 import type { VerificationEntry } from '../../contracts/report/schema';
 import { REPORT_SNAPSHOT } from '../../contracts/paths.ts';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 
 export const SNAPSHOT_PATH = path.join(REPO_ROOT, REPORT_SNAPSHOT);
 

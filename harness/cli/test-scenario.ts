@@ -5,12 +5,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../runner/executors.ts';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 
 const SCENARIOS = 'test/scenarios';
 
 function scenarioFiles(): string[] {
-  return readdirSync(path.join(repoRoot, SCENARIOS)).filter((f) => f.endsWith('.test.ts')).map((f) => `${SCENARIOS}/${f}`);
+  return readdirSync(path.join(REPO_ROOT, SCENARIOS)).filter((f) => f.endsWith('.test.ts')).map((f) => `${SCENARIOS}/${f}`);
 }
 
 function usage(problem: string): never {
@@ -21,9 +21,9 @@ function usage(problem: string): never {
 const files = process.argv.slice(2);
 if (files.length === 0) usage('name the scenario file(s) to run');
 for (const file of files) {
-  const relative = path.relative(repoRoot, path.resolve(file)).split(path.sep).join('/');
+  const relative = path.relative(REPO_ROOT, path.resolve(file)).split(path.sep).join('/');
   if (!relative.startsWith(`${SCENARIOS}/`) || !relative.endsWith('.test.ts')) usage(`${file} is not a scenario file under ${SCENARIOS}/`);
-  if (!existsSync(path.join(repoRoot, relative))) usage(`${file} does not exist`);
+  if (!existsSync(path.join(REPO_ROOT, relative))) usage(`${file} does not exist`);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], { cwd: repoRoot, stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], { cwd: REPO_ROOT, stdio: 'inherit' });
 process.exit(result.status ?? 1);

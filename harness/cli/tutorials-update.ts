@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from '
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TutorialRun } from '../../contracts/tutorial-runs.ts';
-import { REPO_ROOT } from '../cluster/paths.ts';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 import type { TutorialPage } from '../tutorials/parse.ts';
 import { tutorialPages } from '../tutorials/pages.ts';
 import { RUNS_DIR } from '../tutorials/runner.ts';

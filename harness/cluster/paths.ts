@@ -6,7 +6,6 @@ import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../../contracts/paths.ts';
 import { setting } from '../../contracts/settings.ts';
 
-export { REPO_ROOT };
 
 /** Root of all live-tier runs: one folder per started cluster (and per git server). */
 export function liveRoot(): string {

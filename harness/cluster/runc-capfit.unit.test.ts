@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from './paths';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 
 const WRAPPER = join(REPO_ROOT, 'scripts', 'runc-capfit');
 const jqMissing = (() => {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../cluster/paths';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 import type { GitServer } from '../gitserver';
 import { parseManifests } from '../kube/apply';
 import { bootstrapFromGit } from './bootstrap';

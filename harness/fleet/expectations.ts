@@ -3,7 +3,7 @@
 // build with the cluster's postBuild substitutions, and the HelmReleases those builds contain.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { REPO_ROOT } from '../cluster/paths';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 import { runCommand } from '../cluster/process';
 import { parseManifests } from '../kube/apply';
 import { desiredState, subsetMismatches } from '../kube/compare';

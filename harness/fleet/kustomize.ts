@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml, parseAllDocuments, stringify } from 'yaml';
 import { cacheRoot } from '../toolchain/binaries.ts';
-import { EXAMPLES_DIR, FIXTURES_DIR, REPO_ROOT, display, kustomizationFileIn, toPosix, walk } from './tree.ts';
+import { EXAMPLES_DIR, FIXTURES_DIR, display, kustomizationFileIn, toPosix, walk } from './tree.ts';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 import type { Finding } from './findings.ts';
 import { settingOn } from '../../contracts/settings.ts';
 

@@ -3,7 +3,6 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../../contracts/paths.ts';
 
-export { REPO_ROOT };
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 export const FIXTURES_DIR = path.join(REPO_ROOT, 'test', 'fixtures');
 export const DOCS_DIR = path.join(REPO_ROOT, 'docs');

@@ -63,7 +63,6 @@ export function isObjectLike(v: unknown): v is { apiVersion: string; kind: strin
 
 /** A document of a YAML file whose content is a map defining kind/name, with the file's line counter. */
 export interface ObjectDocument {
-  doc: Document.Parsed;
   contents: YAMLMap;
   lineCounter: LineCounter;
 }
@@ -85,7 +84,7 @@ export function* objectDocuments(file: string, kind: string, name: string | unde
     if (!isMap(contents) || doc.errors.length) continue;
     const value = doc.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
     if (value?.kind !== kind || (name !== undefined && value.metadata?.name !== name)) continue;
-    yield { doc, contents, lineCounter };
+    yield { contents, lineCounter };
   }
 }
 

@@ -22,7 +22,6 @@ import { REPORT_SCHEMA_VERSION, type ApiFinding, type Outcome, type ReportTier, 
 import { REPO_ROOT } from '../../contracts/paths.ts';
 import { setting } from '../../contracts/settings.ts';
 
-export { REPO_ROOT };
 
 /** `.tmp/report` unless FIELD_GUIDE_REPORT_DIR points elsewhere. */
 export function reportDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -7,14 +7,13 @@ import { globSync } from 'tinyglobby';
 import { emptyResult, type TierResult } from './result.ts';
 import { REPO_ROOT } from '../../contracts/paths.ts';
 
-export const repoRoot = REPO_ROOT;
-const resultsDir = path.join(repoRoot, '.tmp', 'results');
+const resultsDir = path.join(REPO_ROOT, '.tmp', 'results');
 
 /** Runs a command with inherited output; resolves to its exit code. */
 export function runInherited(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
-      cwd: options.cwd ?? repoRoot,
+      cwd: options.cwd ?? REPO_ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -61,7 +60,7 @@ export function findFiles(patterns: string[], cwd: string): string[] {
 
 /** Node's built-in test runner through tsx, counted by count-reporter.mjs. */
 export async function runNodeTests(tier: string, options: NodeTestOptions): Promise<TierResult> {
-  const cwd = options.cwd ?? repoRoot;
+  const cwd = options.cwd ?? REPO_ROOT;
   const files = findFiles(options.patterns, cwd);
   if (files.length === 0) {
     const result = emptyResult();

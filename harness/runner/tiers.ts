@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { repoRoot, runCommandCheck, runNodeTests, runPlaywright } from './executors.ts';
+import { runCommandCheck, runNodeTests, runPlaywright } from './executors.ts';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 import type { TierResult } from './result.ts';
 import { recordResult } from '../report/record.ts';
 import { settingOn } from '../../contracts/settings.ts';
@@ -17,7 +18,7 @@ export interface Tier {
   run: () => Promise<TierResult>;
 }
 
-const sharedDir = path.resolve(repoRoot, '..', 'shared');
+const sharedDir = path.resolve(REPO_ROOT, '..', 'shared');
 const seedOverlapTool = path.join(sharedDir, 'tools', 'seed-overlap.mjs');
 
 function commandMissing(command: string): string | undefined {
@@ -53,7 +54,7 @@ function recordDemoAppVerdict(result: TierResult, durationMs: number): TierResul
   }
 }
 
-const dockerEngineScript = path.join(repoRoot, 'scripts', 'docker-engine.sh');
+const dockerEngineScript = path.join(REPO_ROOT, 'scripts', 'docker-engine.sh');
 
 /**
  * Why the kind tier cannot run here, or undefined. Runs scripts/docker-engine.sh, which leaves a
@@ -102,10 +103,10 @@ export const tiers: Tier[] = [
   {
     name: 'demo-app',
     description: "the demo app's own tests, against the real process",
-    skipReason: () => (existsSync(path.join(repoRoot, 'examples/demo-app/node_modules')) ? undefined : 'examples/demo-app/node_modules is missing: run npm ci (its postinstall installs the demo app)'),
+    skipReason: () => (existsSync(path.join(REPO_ROOT, 'examples/demo-app/node_modules')) ? undefined : 'examples/demo-app/node_modules is missing: run npm ci (its postinstall installs the demo app)'),
     run: async () => {
       const started = performance.now();
-      const result = await runNodeTests('demo-app', { cwd: path.join(repoRoot, 'examples/demo-app'), patterns: ['test/**/*.test.ts'] });
+      const result = await runNodeTests('demo-app', { cwd: path.join(REPO_ROOT, 'examples/demo-app'), patterns: ['test/**/*.test.ts'] });
       return recordDemoAppVerdict(result, performance.now() - started);
     },
   },

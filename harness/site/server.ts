@@ -17,8 +17,7 @@ import {siteLocation} from '../../contracts/site-location.ts';
 import { REPO_ROOT } from '../../contracts/paths.ts';
 import { setting } from '../../contracts/settings.ts';
 
-export const repoRoot = REPO_ROOT;
-export const buildDir = path.join(repoRoot, 'build');
+export const buildDir = path.join(REPO_ROOT, 'build');
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -13,7 +13,7 @@ import { fluxUnavailableReason, type Flux } from '../cluster/flux.ts';
 import { selectedProvider } from '../cluster/select.ts';
 import { startClusterWithFlux } from '../environment/environment.ts';
 import { gitServerHost } from '../environment/providers.ts';
-import { makeRunDir, REPO_ROOT } from '../cluster/paths.ts';
+import { makeRunDir } from '../cluster/paths.ts';
 import { freePort } from '../cluster/ports.ts';
 import type { Cluster, ProviderName } from '../cluster/provider.ts';
 import { startGitServer, type GitServer } from '../gitserver/index.ts';
@@ -25,6 +25,7 @@ import { buildHint, hasTool, toolPath, type Tool } from '../toolchain/binaries.t
 import { KUBERNETES_VERSION } from '../toolchain/versions.ts';
 import { headCommit, isDirty } from '../../contracts/report/git.ts';
 import type { TutorialEnvironmentSpec } from './parse.ts';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 
 /** The binaries a reader has on PATH: the same names as an installed kubectl, flux, sops, age. */
 export const READER_TOOLS: Tool[] = ['kubectl', 'flux', 'sops', 'age', 'age-keygen'];

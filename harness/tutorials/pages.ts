@@ -1,7 +1,7 @@
 // Which pages are tutorials: every docs/do/*.mdx with at least one block the harness runs.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../cluster/paths.ts';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 import { parseTutorialFile, type TutorialPage } from './parse.ts';
 
 export const TUTORIALS_DIR = join(REPO_ROOT, 'docs', 'do');

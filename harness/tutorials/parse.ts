@@ -17,7 +17,7 @@ import {
   parseTutorialMeta,
   type TutorialBlockMeta,
 } from '../../contracts/tutorial-runs.ts';
-import { REPO_ROOT } from '../cluster/paths.ts';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 
 export interface TutorialBlock {
   /** 1-based position among the blocks the harness runs (0 for blocks it does not run). */

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { globSync } from 'tinyglobby';
 import { expectPattern, type RecordedBlock, type TutorialRun } from '../../contracts/tutorial-runs.ts';
-import { REPO_ROOT } from '../cluster/paths.ts';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 import { FLUX_VERSION } from '../toolchain/versions.ts';
 import { guideCommit, startTutorialEnvironment, type TutorialEnvironment } from './environment.ts';
 import { cleanTerminalOutput, fullShasIn, normalizeOutput, type NormalizeContext } from './normalize.ts';

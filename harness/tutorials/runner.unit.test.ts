@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../cluster/paths.ts';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 import { isAlive } from '../cluster/process.ts';
 import type { TutorialEnvironment } from './environment.ts';
 import { parseTutorialFile, parseTutorialSource } from './parse.ts';

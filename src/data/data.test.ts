@@ -4,12 +4,12 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {existsSync, readFileSync, readdirSync, statSync} from 'node:fs';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {checklists, itemIds} from './checklists';
 import {goals, goalGroups} from './goals';
 import {roadmap} from './roadmap';
+import {REPO_ROOT, REPORT_SNAPSHOT} from '../../contracts/paths';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = REPO_ROOT;
 const docsDir = path.join(root, 'docs');
 
 /** docs/<id>.mdx, allowing the number prefixes Docusaurus strips ("01-what-is-gitops"). */
@@ -127,7 +127,7 @@ test('roadmap rows: present layers name existing paths, planned ones claim no ti
 });
 
 test('roadmap rows claim a live tier only where the committed report holds a passed verdict in it', () => {
-  const report = JSON.parse(readFileSync(path.join(root, 'src', 'data', 'verification-report.json'), 'utf8')) as {
+  const report = JSON.parse(readFileSync(path.join(root, REPORT_SNAPSHOT), 'utf8')) as {
     entries: Array<{example: string; tier: string; result: string}>;
   };
   const covers = (layerExample: string, entryExample: string) =>

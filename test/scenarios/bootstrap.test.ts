@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
-import { REPO_ROOT } from '../../harness/cluster/paths';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 import { providerName } from '../../harness/cluster/select';
 import { parseManifests } from '../../harness/kube/apply';
 import { bootstrapFromGit } from '../../harness/environment/bootstrap';

@@ -10,7 +10,7 @@ import {openPage} from '../../harness/site/pages.ts';
 import {SNAPSHOT, loadVerificationData} from '../../src/components/VerificationStatus/plugin.ts';
 import {STATE_LABELS, exampleStatus, goalRows, type VerificationReport} from '../../src/components/VerificationStatus/status.ts';
 import {goals} from '../../src/data/goals.ts';
-import {REPO_ROOT} from '../../harness/report/record.ts';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 import {outlineOf} from '../../src/remark/scenario.ts';
 
 const report = JSON.parse(readFileSync(path.join(REPO_ROOT, SNAPSHOT), 'utf8')) as VerificationReport;

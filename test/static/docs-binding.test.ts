@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { checkBinding, exampleFilesIn, globToRegExp, parseUnshown, scenarioLinks, scenarioLinksIn } from '../../harness/checks/docs-binding.ts';
-import { REPO_ROOT } from '../../harness/fleet/tree.ts';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 import { formatFindings } from '../../harness/fleet/findings.ts';
 
 const binding = checkBinding();

@@ -7,7 +7,8 @@ import { analyze, findingsOf, type Analysis } from '../../harness/checks/analyze
 import { formatFindings } from '../../harness/fleet/findings.ts';
 import { CLUSTER_POLICY_RULES, POLICY_RULES } from '../../harness/checks/policy.ts';
 import { staticSetup } from './setup.ts';
-import { EXAMPLES_DIR, REPO_ROOT, display, toPosix } from '../../harness/fleet/tree.ts';
+import { EXAMPLES_DIR, display, toPosix } from '../../harness/fleet/tree.ts';
+import { REPO_ROOT } from '../../contracts/paths.ts';
 
 const setup = await staticSetup();
 const skip = 'skip' in setup ? setup.skip : undefined;

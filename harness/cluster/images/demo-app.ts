@@ -13,7 +13,7 @@
 // Everything is cached under .cache/images by a digest of its inputs (see docker.ts).
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { REPO_ROOT } from '../paths';
+import { REPO_ROOT } from '../../../contracts/paths.ts';
 import { runCommand } from '../process';
 import { cachedImage, dockerBuild, dockerSave, imagesCacheRoot, inputsDigest, runDocker, type BuildSpec, type ImageArchive } from './docker';
 import { DEBIAN_SUITE, debianMirror, debootstrapTree, importTree, withHeartbeat } from './rootfs';

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../paths';
+import { REPO_ROOT } from '../../../contracts/paths.ts';
 import { runCommand } from '../process';
 
 export interface ImageArchive {

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureTools, toolPath, type Tool } from '../../toolchain/binaries';
 import { CNI_PLUGIN_FILES, KIND_NODE_KUBERNETES_TOOLS, KIND_NODE_TOOLS, toolSpec } from '../../toolchain/catalog';
 import { downloadModule } from '../../toolchain/goexec';
-import { REPO_ROOT } from '../paths';
+import { REPO_ROOT } from '../../../contracts/paths.ts';
 import { runCommand } from '../process';
 import { ensureFluxImages, ensureKubeadmImages, splitRef } from './components';
 import { cachedImageRef, dockerBuild, inputsDigest, runDocker, INPUTS_LABEL, type ImageArchive } from './docker';

@@ -16,7 +16,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { REPO_ROOT } from '../../../harness/cluster/paths';
+import { REPO_ROOT } from '../../../contracts/paths.ts';
 import { defaultKubernetesVersion, providerName } from '../../../harness/cluster/select';
 import { recordResult, recordSkip } from '../../../harness/report/record';
 import type { ReportTier } from '../../../contracts/report/schema';
